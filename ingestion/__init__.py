@@ -1,0 +1,1 @@
+"""Ingestion: reads the registers and forms clerks send in and loads them into DuckDB's raw schema."""

@@ -1,0 +1,142 @@
+"""Normalisation of what clerks type into spreadsheets.
+
+Wards send real numbers, numbers typed as text with Vietnamese separators (``1.214``,
+``9.687,9``), dates as real dates or as ``dd/mm/yyyy`` text, unit names with or without
+diacritics and prefixes. Every parser here returns a clean Python value or raises
+``ValueError`` with a message a clerk can act on; callers attach file/sheet/row/column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+
+
+class Invalid(ValueError):
+    """A value a clerk typed that does not fit, said in Vietnamese and in English."""
+
+    def __init__(self, vi: str, en: str):
+        super().__init__(f"{vi} / {en}")
+        self.vi = vi
+        self.en = en
+
+
+_SPACES = re.compile(r"\s+")
+_DATE_TEXT = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2}|\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+# Excel's serial day 1 is 1900-01-01 with the 1900 leap-year bug; day 0 is 1899-12-30.
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def clean_text(value: object) -> str | None:
+    """Trim and collapse whitespace (including non-breaking spaces); empty becomes None."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ")).strip()
+    return text or None
+
+
+def fold(value: object) -> str:
+    """Lower-case, strip diacritics (đ → d), collapse whitespace: for matching labels and names."""
+    text = clean_text(value) or ""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", stripped.casefold()).strip()
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A real date, an Excel serial number, or text ``dd/mm/yyyy`` (also ``-`` or ``.``)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise Invalid(f"số {value} không phải là ngày", f"{value} is not a date")
+    text = clean_text(value) or ""
+    match = _DATE_TEXT.match(text)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        if year < 100:
+            year += 2000
+    else:
+        match = _ISO_DATE.match(text)
+        if not match:
+            raise Invalid(f"'{text}' không phải ngày dạng dd/mm/yyyy", f"'{text}' is not a date written dd/mm/yyyy")
+        year, month, day = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise Invalid(f"'{text}' không phải là ngày có thật", f"'{text}' is not a real date") from None
+
+
+def parse_number(value: object) -> float | None:
+    """A number written the Vietnamese way: ``.`` groups thousands, ``,`` marks decimals.
+
+    ``1.214`` is 1214, ``9.687,9`` is 9687.9, ``383.071.280 đồng`` is 383071280; a unit word
+    after the number is allowed, other text is not.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise Invalid(f"'{value}' không phải là số", f"'{value}' is not a number")
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = clean_text(value)
+    if text is None:
+        return None
+    match = re.match(r"^([+-]?[\d.,\s]*\d)(?:\s*[^\d\s.,][^\d]*)?$", text)
+    if not match:
+        raise Invalid(f"'{text}' không phải là số", f"'{text}' is not a number")
+    digits = match.group(1).replace(" ", "")
+    if "," in digits:
+        integer_part, _, decimals = digits.rpartition(",")
+        if "," in integer_part:
+            raise Invalid(f"'{text}' có nhiều dấu phẩy", f"'{text}' has more than one decimal comma")
+        integer_part = integer_part.replace(".", "")
+        digits = f"{integer_part}.{decimals}"
+    elif digits.count(".") >= 1:
+        groups = digits.lstrip("+-").split(".")
+        if all(len(group) == 3 for group in groups[1:]):
+            digits = digits.replace(".", "")
+        elif digits.count(".") > 1:
+            raise Invalid(f"'{text}' không phải là số", f"'{text}' is not a number")
+    return float(digits)
+
+
+def parse_integer(value: object) -> int | None:
+    """A whole number (calamine returns 3.0 for 3); a fraction is an error, not rounded away."""
+    number = parse_number(value)
+    if number is None:
+        return None
+    if not float(number).is_integer():
+        raise Invalid(f"'{clean_text(value)}' không phải là số nguyên", f"'{clean_text(value)}' is not a whole number")
+    return int(number)
+
+
+_TRUE = {"co", "x", "1", "yes", "true", "dung", "v", "√"}
+_FALSE = {"khong", "0", "no", "false", "-"}
+
+
+def parse_boolean(value: object) -> bool | None:
+    """``Có``/``x``/``1`` are yes, ``Không``/``0`` are no, empty is unknown (None)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    folded = fold(value)
+    if not folded:
+        return None
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    raise Invalid(f"'{clean_text(value)}' phải là 'Có' hoặc 'Không'", f"'{clean_text(value)}' must be 'Có' (yes) or 'Không' (no)")

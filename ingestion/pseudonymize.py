@@ -1,0 +1,90 @@
+"""Keyed pseudonyms for personal data (HMAC-SHA-256).
+
+Names, addresses and ID numbers never leave the landing area. What the warehouse keeps is a
+keyed hash, so it can count distinct people and link repeat visits without knowing who they
+are. An unkeyed hash of a name or ID number is reversible by dictionary, so the key is
+mandatory and lives outside the repository and the warehouse: in ``LAICHAU_PSEUDONYM_KEY``,
+in the file named by ``LAICHAU_PSEUDONYM_KEY_FILE``, or in the password of the Airflow
+connection ``laichau_pseudonym_key``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+from pathlib import Path
+
+from ingestion.normalize import clean_text, fold
+
+KEY_ENV = "LAICHAU_PSEUDONYM_KEY"
+KEY_FILE_ENV = "LAICHAU_PSEUDONYM_KEY_FILE"
+AIRFLOW_CONN_ID = "laichau_pseudonym_key"
+MIN_KEY_LENGTH = 32
+
+HOW_TO_SET = (
+    f"Set {KEY_ENV} to a secret of at least {MIN_KEY_LENGTH} characters "
+    f"(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`), or {KEY_FILE_ENV} to a file "
+    f"holding it, or an Airflow connection '{AIRFLOW_CONN_ID}' with the secret as its password. "
+    "Keep it out of the repository and the warehouse, and never change it: pseudonyms made under "
+    "another key do not link to the old ones. `make run` creates a local key under data/secrets/."
+)
+
+
+class MissingKeyError(RuntimeError):
+    """No usable pseudonymisation key: the run must not start."""
+
+
+def _from_airflow() -> str | None:
+    try:
+        from airflow.sdk import Connection  # imported lazily: ingestion also runs without Airflow
+    except ImportError:
+        return None
+    try:
+        return Connection.get(AIRFLOW_CONN_ID).password or None
+    except Exception:  # the connection is simply not defined (or no Airflow context)
+        return None
+
+
+def load_key() -> bytes:
+    """The pseudonymisation key, or MissingKeyError saying how to set one."""
+    secret = os.environ.get(KEY_ENV)
+    source = KEY_ENV
+    if not secret and os.environ.get(KEY_FILE_ENV):
+        path = Path(os.environ[KEY_FILE_ENV])
+        if not path.is_file():
+            raise MissingKeyError(f"{KEY_FILE_ENV} names {path}, which does not exist. {HOW_TO_SET}")
+        secret = path.read_text(encoding="utf-8").strip()
+        source = str(path)
+    if not secret:
+        secret = _from_airflow()
+        source = f"Airflow connection {AIRFLOW_CONN_ID}"
+    if not secret:
+        raise MissingKeyError(f"No pseudonymisation key is set. {HOW_TO_SET}")
+    if len(secret) < MIN_KEY_LENGTH:
+        raise MissingKeyError(f"The key from {source} is shorter than {MIN_KEY_LENGTH} characters. {HOW_TO_SET}")
+    return secret.encode("utf-8")
+
+
+def _normalise(column: str, value: object) -> str | None:
+    text = clean_text(value)
+    if text is None:
+        return None
+    if column == "id_number":
+        return re.sub(r"[^0-9a-z]", "", fold(text))
+    return fold(text)
+
+
+def pseudonym(key: bytes, prefer: dict[str, object], fallback: dict[str, object]) -> str | None:
+    """HMAC of the preferred identifiers if any is present, else of the fallback ones.
+
+    Values are normalised first (case, diacritics, spacing; ID numbers to their characters) so
+    the same person written two ways gets the same pseudonym.
+    """
+    for kind, values in (("id", prefer), ("name", fallback)):
+        parts = [_normalise(column, value) for column, value in values.items()]
+        if any(parts):
+            message = f"{kind}|" + "|".join(p or "" for p in parts)
+            return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+    return None

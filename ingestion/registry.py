@@ -1,0 +1,152 @@
+"""The declarative source registry: one YAML file per source under ``ingestion/sources/``.
+
+A source entry says how to recognise a workbook (file pattern, sheet, header labels), which
+title-block fields identify the reporting unit and year, and every column: type, whether
+required, allowed values, and whether it is personal data. Parsing code is generic; adding a
+source means adding an entry (docs/adding-a-source.md), not code.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from ingestion.normalize import fold
+
+SOURCES_DIR = Path(__file__).resolve().parent / "sources"
+COLUMN_TYPES = {"text", "integer", "number", "date", "choice", "boolean"}
+DUCKDB_TYPES = {
+    "text": "VARCHAR",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "date": "DATE",
+    "choice": "VARCHAR",
+    "boolean": "BOOLEAN",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    header: str
+    type: str
+    required: bool = False
+    personal: bool = False
+    aliases: tuple[str, ...] = ()
+    choices: dict[str, str] = field(default_factory=dict)
+    min: float | None = None
+    within_year: bool = False
+    description_en: str = ""
+    hint_vi: str = ""
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.header, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Pseudonym:
+    name: str
+    prefer: tuple[str, ...]
+    fallback: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title_vi: str
+    title_en: str
+    form_vi: str
+    grain: str
+    file_stem: str
+    file_patterns: tuple[str, ...]
+    sheet: str
+    reporting_unit_kinds: tuple[str, ...]
+    required_labels: tuple[str, ...]
+    end_markers: tuple[str, ...]
+    title_fields: dict[str, dict[str, str]]
+    columns: tuple[Column, ...]
+    pseudonyms: tuple[Pseudonym, ...]
+
+    @property
+    def raw_table(self) -> str:
+        return f"raw.{self.id}"
+
+    def stored_columns(self) -> list[tuple[str, str]]:
+        """(name, DuckDB type) of what reaches the warehouse: never a personal column."""
+        kept = [(c.name, DUCKDB_TYPES[c.type]) for c in self.columns if not c.personal]
+        return kept + [(p.name, "VARCHAR") for p in self.pseudonyms]
+
+    def matches(self, filename: str) -> bool:
+        folded = fold(filename).replace(" ", "_")
+        return any(fnmatch.fnmatch(folded, fold(p).replace(" ", "_")) for p in self.file_patterns)
+
+
+def _source_from_dict(raw: dict) -> Source:
+    columns = []
+    for spec in raw["columns"]:
+        if spec["type"] not in COLUMN_TYPES:
+            raise ValueError(f"source {raw['id']}: column {spec['name']} has unknown type {spec['type']!r}")
+        columns.append(
+            Column(
+                name=spec["name"],
+                header=spec["header"],
+                type=spec["type"],
+                required=bool(spec.get("required", False)),
+                personal=bool(spec.get("personal", False)),
+                aliases=tuple(spec.get("aliases", ())),
+                choices=dict(spec.get("choices", {})),
+                min=spec.get("min"),
+                within_year=bool(spec.get("within_year", False)),
+                description_en=spec.get("description_en", ""),
+                hint_vi=spec.get("hint_vi", ""),
+            )
+        )
+        if spec["type"] == "choice" and (
+            not columns[-1].choices or not all(isinstance(v, str) for v in columns[-1].choices.values())
+        ):
+            raise ValueError(f"source {raw['id']}: choice column {spec['name']} needs 'label: code' choices")
+    names = {c.name for c in columns}
+    pseudonyms = []
+    for name, spec in (raw.get("pseudonyms") or {}).items():
+        used = [*spec.get("prefer", []), *spec.get("fallback", [])]
+        unknown = [c for c in used if c not in names]
+        if unknown:
+            raise ValueError(f"source {raw['id']}: pseudonym {name} uses unknown columns {unknown}")
+        pseudonyms.append(Pseudonym(name, tuple(spec.get("prefer", [])), tuple(spec.get("fallback", []))))
+    header = raw["header"]
+    return Source(
+        id=raw["id"],
+        title_vi=raw["title_vi"],
+        title_en=raw["title_en"],
+        form_vi=raw.get("form_vi", ""),
+        grain=raw.get("grain", ""),
+        file_stem=raw["file_stem"],
+        file_patterns=tuple(raw["file_patterns"]),
+        sheet=raw["sheet"],
+        reporting_unit_kinds=tuple(raw["reporting_unit_kinds"]),
+        required_labels=tuple(header["required_labels"]),
+        end_markers=tuple(header.get("end_markers", ())),
+        title_fields=dict(raw["title_fields"]),
+        columns=tuple(columns),
+        pseudonyms=tuple(pseudonyms),
+    )
+
+
+@cache
+def load_sources(directory: Path = SOURCES_DIR) -> tuple[Source, ...]:
+    """Every registered source, in file-name order."""
+    return tuple(
+        _source_from_dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+        for path in sorted(directory.glob("*.yml"))
+    )
+
+
+def source_for_file(filename: str, sources: tuple[Source, ...] | None = None) -> Source | None:
+    """The registered source whose file pattern matches this file name, if exactly one does."""
+    matching = [s for s in (sources or load_sources()) if s.matches(filename)]
+    return matching[0] if len(matching) == 1 else None

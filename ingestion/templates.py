@@ -1,0 +1,181 @@
+"""Writes the xlsx template of a source, and workbooks laid out like it.
+
+The template is generated from the source registry, so the columns clerks fill in are always
+the columns ingestion expects. It looks like the government register: national motto and unit
+in the title block, the form's name, "Đơn vị" and "Năm" lines, the header and the numbered
+"(1) (2) ..." row, drop-down lists on coded columns, and a "Hướng dẫn" (instructions) sheet.
+
+Run ``python -m ingestion.templates`` to rewrite ``templates/*.xlsx``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+import xlsxwriter
+
+from ingestion.registry import Column, Source, load_sources
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+# Fixed document dates keep generated files byte-for-byte reproducible.
+FIXED_CREATED = dt.datetime(2023, 1, 1, 8, 0, 0)
+HEADER_ROW = 8  # 0-based: row 9 in Excel
+FIRST_DATA_ROW = HEADER_ROW + 2
+TEMPLATE_ROWS = 500
+YES, NO = "Có", "Không"
+TYPE_VI = {
+    "text": "Chữ",
+    "integer": "Số nguyên",
+    "number": "Số (dấu phẩy cho phần thập phân, ví dụ 9.687,9)",
+    "date": "Ngày, dạng dd/mm/yyyy (ví dụ 09/04/2023)",
+    "choice": "Chọn trong danh sách",
+    "boolean": f"«{YES}» hoặc «{NO}»",
+}
+
+
+def template_filename(source: Source) -> str:
+    return f"{source.file_stem}_mau.xlsx"
+
+
+def _width(column: Column) -> int:
+    return {"date": 13, "integer": 9, "boolean": 11, "choice": 18}.get(column.type, 22 if not column.personal else 26)
+
+
+def write_register(
+    path: Path,
+    source: Source,
+    unit_label: str | None,
+    year: int | str | None,
+    rows: Iterable[dict[str, object]] = (),
+    blank_rows_after: Iterable[int] = (),
+    title_unit_line: str | None = None,
+) -> None:
+    """Write a workbook in the source's layout; with no rows it is the empty template.
+
+    ``rows`` map column names to values (a ``date`` becomes a real date cell, text stays text,
+    as clerks type it). ``blank_rows_after`` leaves an empty line after those data rows, as
+    registers often have.
+    """
+    blanks = set(blank_rows_after)
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    workbook.set_properties({"title": source.title_vi, "created": FIXED_CREATED, "author": "UBND thành phố Lai Châu"})
+    bold_center = workbook.add_format({"bold": True, "align": "center", "valign": "vcenter", "font_name": "Times New Roman", "font_size": 12})
+    italic_center = workbook.add_format({"italic": True, "align": "center", "font_name": "Times New Roman", "font_size": 11})
+    title = workbook.add_format({"bold": True, "align": "center", "font_name": "Times New Roman", "font_size": 14})
+    plain = workbook.add_format({"font_name": "Times New Roman", "font_size": 12})
+    header = workbook.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True, "border": 1, "bg_color": "#DDEBF7", "font_name": "Times New Roman", "font_size": 11})
+    numbered = workbook.add_format({"italic": True, "align": "center", "border": 1, "font_name": "Times New Roman", "font_size": 10})
+    cell = workbook.add_format({"border": 1, "valign": "top", "text_wrap": True, "font_name": "Times New Roman", "font_size": 11})
+    date_cell = workbook.add_format({"border": 1, "valign": "top", "num_format": "dd/mm/yyyy", "font_name": "Times New Roman", "font_size": 11})
+
+    sheet = workbook.add_worksheet(source.sheet[:31])
+    columns = source.columns
+    last = len(columns) - 1
+    half = max(2, last // 2)
+    sheet.merge_range(0, 0, 0, half - 1, "UBND THÀNH PHỐ LAI CHÂU", bold_center)
+    sheet.merge_range(0, half, 0, last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold_center)
+    sheet.merge_range(1, 0, 1, half - 1, (unit_label or "").upper(), bold_center)
+    sheet.merge_range(1, half, 1, last, "Độc lập - Tự do - Hạnh phúc", bold_center)
+    sheet.merge_range(3, 0, 3, last, source.title_vi.upper(), title)
+    sheet.merge_range(4, 0, 4, last, f"({source.form_vi})", italic_center)
+    unit_field = source.title_fields["unit"]["label"]
+    year_field = source.title_fields["year"]["label"]
+    sheet.write(5, 1, title_unit_line if title_unit_line is not None else f"{unit_field}: {unit_label or ''}", plain)
+    sheet.write(6, 1, f"{year_field}: {year if year is not None else ''}", plain)
+
+    sheet.set_row(HEADER_ROW, 48)
+    for index, column in enumerate(columns):
+        label = column.header + (" (dd/mm/yyyy)" if column.type == "date" else "")
+        sheet.write(HEADER_ROW, index, label, header)
+        sheet.write(HEADER_ROW + 1, index, f"({index + 1})", numbered)
+        sheet.set_column(index, index, _width(column), date_cell if column.type == "date" else None)
+    sheet.freeze_panes(FIRST_DATA_ROW, 2)
+
+    row_index = FIRST_DATA_ROW
+    for number, row in enumerate(rows, start=1):
+        for index, column in enumerate(columns):
+            value = row.get(column.name)
+            if value is None:
+                sheet.write_blank(row_index, index, None, cell)
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(row_index, index, dt.datetime.combine(value, dt.time()), date_cell)
+            elif isinstance(value, bool):
+                sheet.write_string(row_index, index, YES if value else NO, cell)
+            elif isinstance(value, (int, float)):
+                sheet.write_number(row_index, index, value, cell)
+            else:
+                sheet.write_string(row_index, index, str(value), cell)
+        row_index += 1
+        if number in blanks:
+            row_index += 1
+
+    last_row = max(row_index, FIRST_DATA_ROW + TEMPLATE_ROWS)
+    for index, column in enumerate(columns):
+        options = list(column.choices) if column.type == "choice" else [YES, NO] if column.type == "boolean" else None
+        if options:
+            sheet.data_validation(
+                FIRST_DATA_ROW, index, last_row, index,
+                {"validate": "list", "source": options, "error_title": column.header,
+                 "error_message": "Chọn một giá trị trong danh sách: " + "; ".join(options)},
+            )
+        elif column.type in {"integer", "number"}:
+            sheet.data_validation(
+                FIRST_DATA_ROW, index, last_row, index,
+                {"validate": "decimal" if column.type == "number" else "integer", "criteria": ">=",
+                 "value": column.min if column.min is not None else 0, "error_title": column.header,
+                 "error_message": "Nhập một số" + (f" từ {column.min:g} trở lên" if column.min is not None else "")},
+            )
+    _instructions(workbook, source, plain, header, cell)
+    workbook.close()
+
+
+def _instructions(workbook: xlsxwriter.Workbook, source: Source, plain, header, cell) -> None:
+    sheet = workbook.add_worksheet("Hướng dẫn")
+    sheet.set_column(0, 0, 6)
+    sheet.set_column(1, 1, 28)
+    sheet.set_column(2, 3, 14)
+    sheet.set_column(4, 4, 70)
+    unit_field = source.title_fields["unit"]["label"]
+    year_field = source.title_fields["year"]["label"]
+    notes = [
+        f"HƯỚNG DẪN GHI {source.title_vi.upper()}",
+        f"1. Mỗi đơn vị lập một tệp cho mỗi năm. Ghi tên đơn vị ở dòng «{unit_field}: ...» và năm ở dòng «{year_field}: ...».",
+        "2. Không xóa, không đổi tên các cột và dòng tiêu đề. Mỗi dòng là một " + source.grain.split("(")[-1].rstrip(")") + ".",
+        "3. Ngày ghi dạng dd/mm/yyyy. Các cột có danh sách thì chọn trong danh sách.",
+        "4. Gửi lại cả tệp khi có sửa đổi: tệp gửi sau thay thế tệp gửi trước của cùng đơn vị, cùng năm.",
+        "5. Họ tên, địa chỉ, số giấy tờ và nội dung vụ việc là dữ liệu cá nhân: chỉ lưu tại nơi tiếp nhận, "
+        "không được đưa vào kho dữ liệu, báo cáo hay tệp xuất.",
+    ]
+    for row, text in enumerate(notes):
+        sheet.write(row, 0, text, plain)
+    start = len(notes) + 1
+    for index, label in enumerate(["Cột", "Tên cột", "Bắt buộc", "Kiểu", "Cách ghi"]):
+        sheet.write(start, index, label, header)
+    for offset, column in enumerate(source.columns, start=1):
+        how = column.hint_vi or ""
+        if column.type == "choice":
+            how = (how + " " if how else "") + "Chọn: " + "; ".join(f"«{c}»" for c in column.choices)
+        if column.personal:
+            how = (how + " " if how else "") + "Dữ liệu cá nhân: không rời khỏi nơi tiếp nhận."
+        sheet.write_row(
+            start + offset, 0,
+            [f"({offset})", column.header, "Có" if column.required else "", TYPE_VI[column.type], how],
+            cell,
+        )
+
+
+def write_templates(directory: Path = TEMPLATES_DIR) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for source in load_sources():
+        path = directory / template_filename(source)
+        write_register(path, source, unit_label=None, year=None)
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in write_templates():
+        print(written_path)
