@@ -1,0 +1,46 @@
+# Two commands: `make run` (set up, then run the nightly DAG on the bundled sample) and
+# `make test` (set up, then run every test). Everything a run writes goes under $(DATA_DIR).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+export LAICHAU_DATA_DIR ?= $(CURDIR)/data
+# The report period `make run` asks for: the bundled sample's year. The nightly schedule
+# leaves both empty, which means the current year to date.
+PERIOD_START ?= 2023-01-01
+PERIOD_END ?= 2023-12-31
+
+.PHONY: run test lint venv lock templates sample clean
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+venv: $(BIN)/.installed
+
+run: venv
+	$(BIN)/python -m pipeline.cli run --period-start "$(PERIOD_START)" --period-end "$(PERIOD_END)"
+
+test: venv
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: venv
+	$(BIN)/ruff check .
+
+# Re-pin every dependency after editing requirements.in.
+lock:
+	$(BIN)/pip install --quiet uv && $(BIN)/uv pip compile --python-version 3.11 requirements.in -o requirements.lock
+
+templates: venv
+	$(BIN)/python -m ingestion.templates
+
+sample: venv
+	$(BIN)/python -m sample_data.generate
+
+clean:
+	rm -rf $(LAICHAU_DATA_DIR)

@@ -1,0 +1,120 @@
+"""
+### Lai Châu city: nightly citizen-work reporting
+
+Every night: **discover** the workbooks in the landing folder → **ingest** new ones into a
+staging copy of the warehouse (bad files are quarantined with an error report, the rest go on)
+→ **dbt_build** the staging, intermediate and mart models and run their tests → **validate**
+with the Great Expectations suites → **publish** the staging copy atomically as
+`data/warehouse.duckdb` → **report**: the figures of the annual report for the chosen period,
+its sentences, and Excel/CSV exports under `data/reports/`.
+
+Params `period_start` / `period_end` choose the report period (empty: the current year to the
+run's date, in Asia/Ho_Chi_Minh time). See docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import CronTriggerTimetable, Param, dag, task
+from airflow.sdk.exceptions import AirflowFailException
+
+TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+def _fail_fast_on_bad_data(func):
+    """Data problems (failed checks, no pseudonymisation key) are not transient: no retries."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from ingestion.pseudonymize import MissingKeyError
+        from pipeline.errors import DataCheckFailed
+
+        try:
+            return func(*args, **kwargs)
+        except (DataCheckFailed, MissingKeyError) as exc:
+            raise AirflowFailException(str(exc)) from exc
+
+    return wrapper
+
+
+def _paths():
+    from pipeline.paths import DataPaths
+
+    return DataPaths.from_env()
+
+
+@dag(
+    dag_id="laichau_citizen_reporting",
+    description="Registers and forms → DuckDB warehouse → validated marts → report figures",
+    schedule=CronTriggerTimetable("0 1 * * *", timezone=TIMEZONE),
+    start_date=pendulum.datetime(2026, 1, 1, tz=TIMEZONE),
+    catchup=False,
+    max_active_runs=1,
+    default_args={
+        "retries": 2,
+        "retry_delay": timedelta(minutes=2),
+        "retry_exponential_backoff": 2.0,
+        "max_retry_delay": timedelta(minutes=30),
+    },
+    params={
+        "period_start": Param(None, type=["null", "string"], format="date", title="Report period start",
+                              description="First day counted. Empty: 1 January of the cut-off's year."),
+        "period_end": Param(None, type=["null", "string"], format="date", title="Report cut-off date",
+                            description="Last day counted. Empty: the run's date (Asia/Ho_Chi_Minh)."),
+    },
+    tags=["laichau", "citizen-reporting", "nightly"],
+    doc_md=__doc__,
+)
+def laichau_citizen_reporting():
+    @task
+    @_fail_fast_on_bad_data
+    def discover() -> dict:
+        from pipeline import stages
+
+        return stages.discover(_paths())
+
+    @task
+    @_fail_fast_on_bad_data
+    def ingest(discovered: dict, run_id: str | None = None) -> dict:
+        from pipeline import stages
+
+        return stages.ingest(_paths(), run_id or "manual")
+
+    @task
+    @_fail_fast_on_bad_data
+    def dbt_build(ingested: dict) -> dict:
+        from pipeline import stages
+
+        return stages.build_models(_paths(), ingested["build"])
+
+    @task
+    @_fail_fast_on_bad_data
+    def validate(built: dict, run_id: str | None = None) -> dict:
+        from pipeline import stages
+
+        return stages.validate(_paths(), built["build"], run_id or "manual")
+
+    @task
+    def publish(validated: dict) -> dict:
+        from pipeline import stages
+
+        return stages.publish_warehouse(_paths(), validated["build"])
+
+    @task
+    @_fail_fast_on_bad_data
+    def report(published: dict, ingested: dict, params: dict | None = None, dag_run=None, run_id: str | None = None) -> dict:
+        from pipeline import stages
+        from pipeline.period import ReportPeriod
+
+        today = pendulum.instance(dag_run.run_after).in_timezone(TIMEZONE).date()
+        period = ReportPeriod.resolve((params or {}).get("period_start"), (params or {}).get("period_end"), today)
+        return stages.report(_paths(), period, run_id or "manual", ingested)
+
+    ingested = ingest(discover())
+    report(publish(validate(dbt_build(ingested))), ingested)
+
+
+laichau_citizen_reporting()

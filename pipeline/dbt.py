@@ -1,0 +1,62 @@
+"""Runs ``dbt build`` (seeds, models and their data tests) against a staging warehouse file."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from pipeline.errors import DataCheckFailed
+from pipeline.paths import DBT_PROJECT_DIR, DataPaths
+
+log = logging.getLogger(__name__)
+
+
+def dbt_executable() -> str:
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def run_dbt(paths: DataPaths, build: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run a dbt command on ``build``; artefacts and logs go under the data folder."""
+    target = paths.dbt_artifacts / "target"
+    command = [
+        dbt_executable(), *args,
+        "--project-dir", str(DBT_PROJECT_DIR),
+        "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target-path", str(target),
+        "--log-path", str(paths.dbt_artifacts / "logs"),
+    ]
+    env = {**os.environ, "LAICHAU_BUILD_DB": str(build), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    log.info("Running %s", " ".join(command))
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    for line in result.stdout.splitlines():
+        log.info("dbt | %s", line)
+    return result
+
+
+def failed_nodes(paths: DataPaths) -> list[str]:
+    """Names and messages of the nodes that failed in dbt's last run."""
+    results_file = paths.dbt_artifacts / "target" / "run_results.json"
+    if not results_file.exists():
+        return []
+    results = json.loads(results_file.read_text(encoding="utf-8"))["results"]
+    return [
+        f"{r['unique_id']}: {r['status']}" + (f" ({r['message']})" if r.get("message") else "")
+        for r in results
+        if r["status"] in {"error", "fail", "runtime error"}
+    ]
+
+
+def dbt_build(paths: DataPaths, build: Path) -> None:
+    """Build every model and run every dbt test; a failing model or test stops the run."""
+    result = run_dbt(paths, build, "build")
+    if result.returncode != 0:
+        failures = failed_nodes(paths)
+        if not failures:  # dbt did not get as far as running nodes: a project or machine problem
+            raise RuntimeError(f"dbt build could not run:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
+        raise DataCheckFailed("dbt build failed; nothing was published:\n- " + "\n- ".join(failures))

@@ -1,0 +1,133 @@
+"""The nightly pipeline's stages, one function per Airflow task.
+
+discover → ingest → dbt build → validate → publish → report. Each takes plain values and
+returns a small JSON-able dict (it travels as XCom), so the DAG file stays a thin wiring and
+every stage can be run and tested without Airflow.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from ingestion.loader import ingest_landing, landing_files, sha256_of
+from ingestion.pseudonymize import load_key
+from ingestion.registry import load_sources, source_for_file
+from pipeline.dbt import dbt_build
+from pipeline.errors import DataCheckFailed
+from pipeline.paths import DataPaths
+from pipeline.period import ReportPeriod
+from pipeline.validation import data_docs_index, validate_warehouse
+from pipeline.warehouse import publish, start_build
+from reporting.exports import write_exports
+from reporting.figures import compute_figures, render_sentences, store_report
+
+log = logging.getLogger(__name__)
+
+
+def discover(paths: DataPaths) -> dict:
+    """List what is in the landing folder; refuse to start without a pseudonymisation key."""
+    load_key()  # raises MissingKeyError with instructions
+    paths.landing.mkdir(parents=True, exist_ok=True)
+    sources = load_sources()
+    files = []
+    for path in landing_files(paths.landing):
+        source = source_for_file(path.name, sources)
+        files.append({
+            "file": path.relative_to(paths.landing).as_posix(),
+            "sha256": sha256_of(path),
+            "source": source.id if source else None,
+        })
+    log.info("Landing folder %s: %d file(s)", paths.landing, len(files))
+    return {"landing": str(paths.landing), "files": files}
+
+
+def ingest(paths: DataPaths, run_id: str) -> dict:
+    """Start a staging copy of the warehouse and load every new workbook into it."""
+    key = load_key()
+    build = start_build(paths, run_id)
+    with duckdb.connect(str(build)) as con:
+        report = ingest_landing(con, paths.landing, paths.quarantine, key)
+        con.execute("CHECKPOINT")
+    summary = report.summary()
+    log.info("Ingest: %d loaded, %d unchanged, %d quarantined",
+             len(summary["loaded"]), len(summary["unchanged"]), len(summary["quarantined"]))
+    return {"build": str(build), **summary}
+
+
+def build_models(paths: DataPaths, build: str) -> dict:
+    dbt_build(paths, Path(build))
+    return {"build": build}
+
+
+def validate(paths: DataPaths, build: str, run_id: str) -> dict:
+    """Run the GX suites; any failed expectation stops the run before publishing."""
+    results = validate_warehouse(paths, Path(build), run_name=_safe_run_name(run_id))
+    failed = [r.describe() for r in results if not r.success]
+    if failed:
+        raise DataCheckFailed(
+            f"Validation failed ({len(failed)} of {len(results)} checks); the published warehouse was not changed. "
+            f"Data Docs: {data_docs_index(paths)}\n- " + "\n- ".join(failed)
+        )
+    return {"build": build, "checks": len(results), "data_docs": str(data_docs_index(paths))}
+
+
+def publish_warehouse(paths: DataPaths, build: str) -> dict:
+    published = publish(paths, Path(build))
+    log.info("Published %s", published)
+    return {"warehouse": str(published)}
+
+
+def report(paths: DataPaths, period: ReportPeriod, run_id: str, ingest_summary: dict | None = None) -> dict:
+    """Write the report tables into the published warehouse (via its own staged copy) and the exports."""
+    if not paths.warehouse.exists():
+        raise FileNotFoundError(f"no published warehouse at {paths.warehouse}")
+    build = start_build(paths, run_id, stage="report")
+    with duckdb.connect(str(build)) as con:
+        figures = compute_figures(con, period)
+        sentences = render_sentences(figures, period)
+        store_report(con, period, figures, sentences)
+    publish(paths, build)
+    exports = write_exports(paths.reports / period.label.replace("..", "_"), period, figures, sentences)
+    summary = {
+        "period": period.label,
+        "period_start": period.start.isoformat(),
+        "period_end": period.end.isoformat(),
+        "figures": len(figures),
+        "exports": [str(p) for p in exports],
+        "sentences": [s.text_vi for s in sentences],
+        "quarantined": (ingest_summary or {}).get("quarantined", []),
+    }
+    paths.runs.mkdir(parents=True, exist_ok=True)
+    (paths.runs / f"{_safe_run_name(run_id)}.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    for sentence in sentences:
+        log.info("%s", sentence.text_vi)
+    if summary["quarantined"]:
+        log.warning(
+            "%d file(s) quarantined; see their .errors.txt reports in %s:\n%s",
+            len(summary["quarantined"]), paths.quarantine,
+            "\n".join(f"- {q['file']} ({q['errors']} error(s))" for q in summary["quarantined"]),
+        )
+    return summary
+
+
+def seed_landing(paths: DataPaths, sample: Path) -> int:
+    """Copy the bundled sample workbooks into an empty landing folder; returns how many."""
+    paths.landing.mkdir(parents=True, exist_ok=True)
+    if any(paths.landing.iterdir()):
+        return 0
+    copied = 0
+    for path in sorted(sample.rglob("*.xlsx")):
+        target = paths.landing / path.relative_to(sample)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+        copied += 1
+    return copied
+
+
+def _safe_run_name(run_id: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in run_id)[:120]

@@ -1,0 +1,110 @@
+"""Great Expectations validation of the staging warehouse, before anything is published.
+
+Each suite is a JSON file under ``expectations/suites/`` naming its dataset: a table, or a SQL
+file under ``expectations/checks/`` for cross-table identities (GX's SQL datasource fails on
+DuckDB, so data is read from DuckDB into pandas and validated with GX's pandas datasource).
+Results are rendered as Data Docs under ``<data>/validation/``. Result format BASIC with no
+sample values: Data Docs show how many rows failed, never their content.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipeline.paths import EXPECTATIONS_DIR, DataPaths
+
+log = logging.getLogger(__name__)
+SUITES_DIR = EXPECTATIONS_DIR / "suites"
+RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 0, "include_unexpected_rows": False}
+
+
+@dataclass
+class CheckResult:
+    suite: str
+    expectation: str
+    kwargs: dict
+    success: bool
+    unexpected_count: int | None
+    observed: object | None
+
+    def describe(self) -> str:
+        args = ", ".join(f"{k}={v}" for k, v in self.kwargs.items() if k not in {"batch_id"})
+        detail = f"{self.unexpected_count} unexpected row(s)" if self.unexpected_count else f"observed {self.observed}"
+        return f"{self.suite}: {self.expectation}({args}) - {detail}"
+
+
+def load_suites(directory: Path = SUITES_DIR) -> list[dict]:
+    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted(directory.glob("*.json"))]
+
+
+def read_dataset(con: duckdb.DuckDBPyConnection, dataset: dict):
+    if "table" in dataset:
+        return con.sql(f"select * from {dataset['table']}").df()
+    sql = (EXPECTATIONS_DIR / dataset["sql_file"]).read_text(encoding="utf-8")
+    return con.sql(sql).df()
+
+
+def _quiet_gx() -> None:
+    for name in ("great_expectations", "great_expectations._docs_decorators"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def validate_warehouse(paths: DataPaths, build: Path, run_name: str) -> list[CheckResult]:
+    """Run every suite on ``build``; returns every expectation's result (failures included)."""
+    _quiet_gx()
+    import great_expectations as gx  # heavy: imported only when validating
+    from great_expectations.core.expectation_suite import ExpectationSuite
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="file", project_root_dir=str(paths.validation))
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context.variables.save()
+    datasource = context.data_sources.add_or_update_pandas("warehouse")
+    results: list[CheckResult] = []
+    with duckdb.connect(str(build), read_only=True) as con:
+        for spec in load_suites():
+            name = spec["name"]
+            frame = read_dataset(con, spec["meta"]["dataset"])
+            suite = context.suites.add_or_update(ExpectationSuite(**spec))
+            asset = next((a for a in datasource.assets if a.name == name), None) or datasource.add_dataframe_asset(name)
+            batch = next(iter(asset.batch_definitions), None) or asset.add_batch_definition_whole_dataframe("whole table")
+            definition = context.validation_definitions.add_or_update(
+                gx.ValidationDefinition(name=name, data=batch, suite=suite)
+            )
+            checkpoint = context.checkpoints.add_or_update(
+                gx.Checkpoint(
+                    name=name,
+                    validation_definitions=[definition],
+                    actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
+                    result_format=RESULT_FORMAT,
+                )
+            )
+            outcome = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=gx.RunIdentifier(run_name=run_name))
+            for validation in outcome.run_results.values():
+                for result in validation.results:
+                    config = result.expectation_config
+                    results.append(
+                        CheckResult(
+                            suite=name,
+                            expectation=config.type,
+                            kwargs={k: v for k, v in config.kwargs.items() if k != "batch_id"},
+                            success=bool(result.success),
+                            unexpected_count=result.result.get("unexpected_count"),
+                            observed=result.result.get("observed_value"),
+                        )
+                    )
+    summary = paths.validation / "runs" / f"{run_name}.json"
+    summary.parent.mkdir(parents=True, exist_ok=True)
+    summary.write_text(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    failed = [r for r in results if not r.success]
+    log.info("Validation: %d expectation(s), %d failed; Data Docs %s", len(results), len(failed), data_docs_index(paths))
+    return results
+
+
+def data_docs_index(paths: DataPaths) -> Path:
+    return paths.validation / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"

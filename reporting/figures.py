@@ -1,0 +1,131 @@
+"""Computes the report's figures for a period from the marts, and renders its sentences."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from pipeline.period import ReportPeriod
+
+CATALOGUE = Path(__file__).resolve().parent / "catalogue.yml"
+_PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)(?:@([a-z_]+))?\}")
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    scope: str
+    value: float
+    unit: str
+    label_vi: str
+
+
+@cache
+def load_catalogue(path: Path = CATALOGUE) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def compute_figures(con: duckdb.DuckDBPyConnection, period: ReportPeriod, catalogue: dict | None = None) -> list[Figure]:
+    """Every catalogued figure that has a value for this period."""
+    catalogue = catalogue or load_catalogue()
+    scopes = catalogue["scopes"]
+    params = {"start": period.start, "end": period.end, "city": catalogue["city_unit_id"]}
+    figures = []
+    for spec in catalogue["figures"]:
+        for scope in spec.get("scopes", ["city"]):
+            sql = spec["sql"].replace("{scope}", f"({scopes[scope]['filter']})")
+            used = {name: value for name, value in params.items() if f"${name}" in sql}
+            row = con.execute(sql, used).fetchone()
+            if row is None or row[0] is None:
+                continue
+            label = spec["label_vi"] if scope == "city" else f"{spec['label_vi']} - {scopes[scope]['label_vi'].lower()}"
+            figures.append(Figure(spec["key"], scope, float(row[0]), spec["unit"], label))
+    return figures
+
+
+def format_vi(value: float) -> str:
+    """Vietnamese number style: ``1.214``, ``9.687,9``."""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    whole, _, decimals = f"{value:,.2f}".rstrip("0").partition(".")
+    return f"{whole.replace(',', '.')},{decimals}"
+
+
+def period_phrase(period: ReportPeriod) -> str:
+    if (period.start.month, period.start.day) == (1, 1):
+        return "Từ đầu năm"
+    return f"Từ ngày {period.start:%d/%m/%Y} đến ngày {period.end:%d/%m/%Y}"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    key: str
+    title_vi: str
+    file: str
+    text_vi: str
+
+
+def render_sentences(figures: list[Figure], period: ReportPeriod, catalogue: dict | None = None) -> list[Sentence]:
+    """The report's sentences with the figures filled in; one whose figures are missing is skipped."""
+    catalogue = catalogue or load_catalogue()
+    values = {(f.key, f.scope): f.value for f in figures}
+    rendered = []
+    for spec in catalogue.get("sentences", []):
+        missing = []
+
+        def fill(match: re.Match, missing: list = missing) -> str:
+            if match.group(1) == "period_phrase":
+                return period_phrase(period)
+            key = (match.group(1), match.group(2) or "city")
+            if key not in values:
+                missing.append(key)
+                return "?"
+            return format_vi(values[key])
+
+        text = _PLACEHOLDER.sub(fill, " ".join(spec["template_vi"].split()))
+        if not missing:
+            rendered.append(Sentence(spec["key"], spec["title_vi"], spec["file"], text))
+    return rendered
+
+
+def store_report(con: duckdb.DuckDBPyConnection, period: ReportPeriod, figures: list[Figure], sentences: list[Sentence]) -> None:
+    """Replace this period's rows of ``report.figures`` and ``report.sentences``; other periods stay."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    con.execute("CREATE SCHEMA IF NOT EXISTS report")
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS report.figures (
+            period VARCHAR NOT NULL, period_start DATE NOT NULL, period_end DATE NOT NULL,
+            scope VARCHAR NOT NULL, key VARCHAR NOT NULL, value DOUBLE NOT NULL,
+            unit VARCHAR NOT NULL, label_vi VARCHAR NOT NULL, computed_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (period, scope, key)
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS report.sentences (
+            period VARCHAR NOT NULL, period_start DATE NOT NULL, period_end DATE NOT NULL,
+            key VARCHAR NOT NULL, title_vi VARCHAR NOT NULL, text_vi VARCHAR NOT NULL,
+            computed_at TIMESTAMP NOT NULL, PRIMARY KEY (period, key)
+        )
+        """
+    )
+    con.execute("BEGIN TRANSACTION")
+    con.execute("DELETE FROM report.figures WHERE period = ?", [period.label])
+    con.execute("DELETE FROM report.sentences WHERE period = ?", [period.label])
+    con.executemany(
+        "INSERT INTO report.figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [[period.label, period.start, period.end, f.scope, f.key, f.value, f.unit, f.label_vi, now] for f in figures],
+    )
+    con.executemany(
+        "INSERT INTO report.sentences VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [[period.label, period.start, period.end, s.key, s.title_vi, s.text_vi, now] for s in sentences],
+    )
+    con.execute("COMMIT")
