@@ -111,11 +111,17 @@ def sha256_of(path: Path) -> str:
 
 
 def landing_files(landing: Path) -> list[Path]:
-    """Every file a clerk dropped, oldest first; Office lock files and hidden files are not theirs."""
+    """Every file a clerk dropped, oldest first.
+
+    Office lock files (``~$``) and hidden files are not theirs; folders starting with ``_`` or
+    ``.`` are the pipeline's own (``_quarantine``).
+    """
     files = [
         p
         for p in landing.rglob("*")
-        if p.is_file() and not p.name.startswith((".", "~$")) and not any(part.startswith(".") for part in p.relative_to(landing).parts)
+        if p.is_file()
+        and not p.name.startswith((".", "~$"))
+        and not any(part.startswith((".", "_")) for part in p.relative_to(landing).parts[:-1])
     ]
     return sorted(files, key=lambda p: (p.stat().st_mtime, str(p)))
 
@@ -127,10 +133,13 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection, sources: tuple[Source, ...
         columns = LINEAGE_COLUMNS + source.stored_columns()
         ddl = ", ".join(f"{name} {kind}" for name, kind in columns)
         con.execute(f"CREATE TABLE IF NOT EXISTS {source.raw_table} ({ddl})")
-        existing = {row[0] for row in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = ?",
-            [source.id],
-        ).fetchall()}
+        existing = {
+            row[0]
+            for row in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = ?",
+                [source.id],
+            ).fetchall()
+        }
         for name, kind in source.stored_columns():
             if name not in existing:
                 con.execute(f"ALTER TABLE {source.raw_table} ADD COLUMN {name} {kind}")
@@ -179,7 +188,9 @@ def _quarantine(path: Path, relative: str, sha: str, errors: list[IngestError], 
     return target
 
 
-def _store(con: duckdb.DuckDBPyConnection, parsed: ParsedWorkbook, relative: str, sha: str, key: bytes, now: dt.datetime) -> tuple[str, str | None]:
+def _store(
+    con: duckdb.DuckDBPyConnection, parsed: ParsedWorkbook, relative: str, sha: str, key: bytes, now: dt.datetime
+) -> tuple[str, str | None]:
     source = parsed.source
     load_id = f"{source.id}:{parsed.unit.unit_id}:{parsed.year}:{sha[:16]}"
     records = _records(parsed, key)
@@ -204,7 +215,18 @@ def _store(con: duckdb.DuckDBPyConnection, parsed: ParsedWorkbook, relative: str
         )
         con.execute(
             "INSERT INTO raw._loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
-            [load_id, source.id, parsed.unit.unit_id, parsed.written_unit, parsed.year, relative, sha, parsed.sheet, len(values), now],
+            [
+                load_id,
+                source.id,
+                parsed.unit.unit_id,
+                parsed.written_unit,
+                parsed.year,
+                relative,
+                sha,
+                parsed.sheet,
+                len(values),
+                now,
+            ],
         )
         con.execute("COMMIT")
     except Exception:
@@ -258,20 +280,46 @@ def ingest_landing(
             parsed = parse_workbook(path, source, units, display_name=relative)
         except WorkbookRejected as rejection:
             target = _quarantine(path, relative, sha, rejection.errors, quarantine, now)
+            target = target.relative_to(landing) if target.is_relative_to(landing) else target
             con.execute(
                 "INSERT INTO raw._rejections VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [relative, sha, source.id if source else None, now, len(rejection.errors),
-                 json.dumps([e.to_dict() for e in rejection.errors], ensure_ascii=False), str(target)],
+                [
+                    relative,
+                    sha,
+                    source.id if source else None,
+                    now,
+                    len(rejection.errors),
+                    json.dumps([e.to_dict() for e in rejection.errors], ensure_ascii=False),
+                    str(target),
+                ],
             )
             rejected[sha] = str(target)
-            outcomes.append(FileOutcome(relative, sha, "quarantined", source_id=source.id if source else None,
-                                        errors=rejection.errors, quarantine_path=str(target)))
+            outcomes.append(
+                FileOutcome(
+                    relative,
+                    sha,
+                    "quarantined",
+                    source_id=source.id if source else None,
+                    errors=rejection.errors,
+                    quarantine_path=str(target),
+                )
+            )
             log.warning("Quarantined %s: %d error(s); report %s.errors.txt", relative, len(rejection.errors), target)
             continue
         load_id, superseded = _store(con, parsed, relative, sha, key, now)
         loaded.add(sha)
-        outcomes.append(FileOutcome(relative, sha, "loaded", source.id, parsed.unit.unit_id, parsed.year,
-                                    len(parsed.rows), load_id, superseded))
-        log.info("Loaded %s: %s, %s %s, %d rows%s", relative, source.id, parsed.unit.unit_id, parsed.year,
-                 len(parsed.rows), f" (supersedes {superseded})" if superseded else "")
+        outcomes.append(
+            FileOutcome(
+                relative, sha, "loaded", source.id, parsed.unit.unit_id, parsed.year, len(parsed.rows), load_id, superseded
+            )
+        )
+        log.info(
+            "Loaded %s: %s, %s %s, %d rows%s",
+            relative,
+            source.id,
+            parsed.unit.unit_id,
+            parsed.year,
+            len(parsed.rows),
+            f" (supersedes {superseded})" if superseded else "",
+        )
     return IngestReport(outcomes)

@@ -13,7 +13,6 @@ import re
 import unicodedata
 
 
-
 class Invalid(ValueError):
     """A value a clerk typed that does not fit, said in Vietnamese and in English."""
 

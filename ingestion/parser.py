@@ -153,7 +153,9 @@ def _convert(column: Column, value: object, year: int | None) -> object:
     else:  # pragma: no cover - the registry rejects unknown types
         raise AssertionError(column.type)
     if number is not None and column.min is not None and number < column.min:
-        raise Invalid(f"phải từ {column.min:g} trở lên, không phải {number:g}", f"must be at least {column.min:g}, not {number:g}")
+        raise Invalid(
+            f"phải từ {column.min:g} trở lên, không phải {number:g}", f"must be at least {column.min:g}, not {number:g}"
+        )
     return number
 
 
@@ -190,8 +192,7 @@ def parse_workbook(path: Path, source: Source, units: UnitDirectory, display_nam
                     None,
                     f"không tìm thấy trang tính «{source.sheet}» có dòng tiêu đề gồm {labels}. "
                     "Hãy dùng đúng biểu mẫu, không xóa dòng tiêu đề.",
-                    f"no sheet '{source.sheet}' with a header row holding {labels}. "
-                    "Use the template and keep its header row.",
+                    f"no sheet '{source.sheet}' with a header row holding {labels}. Use the template and keep its header row.",
                 )
             ]
         )
@@ -210,21 +211,36 @@ def parse_workbook(path: Path, source: Source, units: UnitDirectory, display_nam
     year: int | None = None
     year_spec = source.title_fields["year"]
     if "year" not in fields:
-        error(None, None, f"thiếu dòng «{year_spec['label']}: ...» phía trên bảng", f"the line '{year_spec['label']}: ...' ({year_spec['label_en']}) above the table is missing")
+        error(
+            None,
+            None,
+            f"thiếu dòng «{year_spec['label']}: ...» phía trên bảng",
+            f"the line '{year_spec['label']}: ...' ({year_spec['label_en']}) above the table is missing",
+        )
     else:
         try:
             year = parse_integer(re.sub(r"[^\d]", "", fields["year"]) or fields["year"])
             if year is None or not 2000 <= year <= 2100:
                 raise Invalid("", "")
         except Invalid:
-            error(None, None, f"năm «{fields['year']}» không hợp lệ, cần 4 chữ số như 2023", f"year '{fields['year']}' is not valid; write 4 digits such as 2023")
+            error(
+                None,
+                None,
+                f"năm «{fields['year']}» không hợp lệ, cần 4 chữ số như 2023",
+                f"year '{fields['year']}' is not valid; write 4 digits such as 2023",
+            )
             year = None
 
     unit = None
     unit_spec = source.title_fields["unit"]
     written_unit = fields.get("unit", "")
     if not written_unit:
-        error(None, None, f"thiếu dòng «{unit_spec['label']}: ...» phía trên bảng", f"the line '{unit_spec['label']}: ...' ({unit_spec['label_en']}) above the table is missing")
+        error(
+            None,
+            None,
+            f"thiếu dòng «{unit_spec['label']}: ...» phía trên bảng",
+            f"the line '{unit_spec['label']}: ...' ({unit_spec['label_en']}) above the table is missing",
+        )
     elif year is not None:
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         unit = units.resolve(written_unit, start, end, list(source.reporting_unit_kinds))
@@ -274,7 +290,12 @@ def parse_workbook(path: Path, source: Source, units: UnitDirectory, display_nam
                 typed = _convert(column, value, year)
             except Invalid as exc:
                 if column.personal:
-                    error(index + 1, where, "giá trị không hợp lệ (không hiển thị vì là dữ liệu cá nhân)", "invalid value (not shown: personal data)")
+                    error(
+                        index + 1,
+                        where,
+                        "giá trị không hợp lệ (không hiển thị vì là dữ liệu cá nhân)",
+                        "invalid value (not shown: personal data)",
+                    )
                 else:
                     error(index + 1, where, f"{exc.vi}", f"{exc.en}")
                 continue

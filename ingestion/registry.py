@@ -140,10 +140,7 @@ def _source_from_dict(raw: dict) -> Source:
 @cache
 def load_sources(directory: Path = SOURCES_DIR) -> tuple[Source, ...]:
     """Every registered source, in file-name order."""
-    return tuple(
-        _source_from_dict(yaml.safe_load(path.read_text(encoding="utf-8")))
-        for path in sorted(directory.glob("*.yml"))
-    )
+    return tuple(_source_from_dict(yaml.safe_load(path.read_text(encoding="utf-8"))) for path in sorted(directory.glob("*.yml")))
 
 
 def source_for_file(filename: str, sources: tuple[Source, ...] | None = None) -> Source | None:

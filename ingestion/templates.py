@@ -61,14 +61,31 @@ def write_register(
     blanks = set(blank_rows_after)
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     workbook.set_properties({"title": source.title_vi, "created": FIXED_CREATED, "author": "UBND thành phố Lai Châu"})
-    bold_center = workbook.add_format({"bold": True, "align": "center", "valign": "vcenter", "font_name": "Times New Roman", "font_size": 12})
+    bold_center = workbook.add_format(
+        {"bold": True, "align": "center", "valign": "vcenter", "font_name": "Times New Roman", "font_size": 12}
+    )
     italic_center = workbook.add_format({"italic": True, "align": "center", "font_name": "Times New Roman", "font_size": 11})
     title = workbook.add_format({"bold": True, "align": "center", "font_name": "Times New Roman", "font_size": 14})
     plain = workbook.add_format({"font_name": "Times New Roman", "font_size": 12})
-    header = workbook.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True, "border": 1, "bg_color": "#DDEBF7", "font_name": "Times New Roman", "font_size": 11})
-    numbered = workbook.add_format({"italic": True, "align": "center", "border": 1, "font_name": "Times New Roman", "font_size": 10})
+    header = workbook.add_format(
+        {
+            "bold": True,
+            "align": "center",
+            "valign": "vcenter",
+            "text_wrap": True,
+            "border": 1,
+            "bg_color": "#DDEBF7",
+            "font_name": "Times New Roman",
+            "font_size": 11,
+        }
+    )
+    numbered = workbook.add_format(
+        {"italic": True, "align": "center", "border": 1, "font_name": "Times New Roman", "font_size": 10}
+    )
     cell = workbook.add_format({"border": 1, "valign": "top", "text_wrap": True, "font_name": "Times New Roman", "font_size": 11})
-    date_cell = workbook.add_format({"border": 1, "valign": "top", "num_format": "dd/mm/yyyy", "font_name": "Times New Roman", "font_size": 11})
+    date_cell = workbook.add_format(
+        {"border": 1, "valign": "top", "num_format": "dd/mm/yyyy", "font_name": "Times New Roman", "font_size": 11}
+    )
 
     sheet = workbook.add_worksheet(source.sheet[:31])
     columns = source.columns
@@ -116,16 +133,30 @@ def write_register(
         options = list(column.choices) if column.type == "choice" else [YES, NO] if column.type == "boolean" else None
         if options:
             sheet.data_validation(
-                FIRST_DATA_ROW, index, last_row, index,
-                {"validate": "list", "source": options, "error_title": column.header,
-                 "error_message": "Chọn một giá trị trong danh sách: " + "; ".join(options)},
+                FIRST_DATA_ROW,
+                index,
+                last_row,
+                index,
+                {
+                    "validate": "list",
+                    "source": options,
+                    "error_title": column.header,
+                    "error_message": "Chọn một giá trị trong danh sách: " + "; ".join(options),
+                },
             )
         elif column.type in {"integer", "number"}:
             sheet.data_validation(
-                FIRST_DATA_ROW, index, last_row, index,
-                {"validate": "decimal" if column.type == "number" else "integer", "criteria": ">=",
-                 "value": column.min if column.min is not None else 0, "error_title": column.header,
-                 "error_message": "Nhập một số" + (f" từ {column.min:g} trở lên" if column.min is not None else "")},
+                FIRST_DATA_ROW,
+                index,
+                last_row,
+                index,
+                {
+                    "validate": "decimal" if column.type == "number" else "integer",
+                    "criteria": ">=",
+                    "value": column.min if column.min is not None else 0,
+                    "error_title": column.header,
+                    "error_message": "Nhập một số" + (f" từ {column.min:g} trở lên" if column.min is not None else ""),
+                },
             )
     _instructions(workbook, source, plain, header, cell)
     workbook.close()
@@ -160,7 +191,8 @@ def _instructions(workbook: xlsxwriter.Workbook, source: Source, plain, header, 
         if column.personal:
             how = (how + " " if how else "") + "Dữ liệu cá nhân: không rời khỏi nơi tiếp nhận."
         sheet.write_row(
-            start + offset, 0,
+            start + offset,
+            0,
             [f"({offset})", column.header, "Có" if column.required else "", TYPE_VI[column.type], how],
             cell,
         )

@@ -18,9 +18,7 @@ from ingestion.normalize import fold
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds" / "reference" / "admin_units.csv"
 
-_PREFIXES = re.compile(
-    r"^(?:(?:ubnd|uy ban nhan dan)\s+)?(?:phuong|xa|thi tran|thanh pho|tp|p|x|tt)(?:\s*\.\s*|\s+)"
-)
+_PREFIXES = re.compile(r"^(?:(?:ubnd|uy ban nhan dan)\s+)?(?:phuong|xa|thi tran|thanh pho|tp|p|x|tt)(?:\s*\.\s*|\s+)")
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,10 @@ def ensure_local_key(paths: DataPaths) -> dict[str, str]:
         key_file.parent.chmod(0o700)
         key_file.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
         key_file.chmod(0o600)
-        print(f"Created a local pseudonymisation key at {key_file}. Back it up: pseudonyms made "
-              "under another key do not link to these.")
+        print(
+            f"Created a local pseudonymisation key at {key_file}. Back it up: pseudonyms made "
+            "under another key do not link to these."
+        )
     return {KEY_FILE_ENV: str(key_file)}
 
 

@@ -25,11 +25,16 @@ def run_dbt(paths: DataPaths, build: Path, *args: str) -> subprocess.CompletedPr
     """Run a dbt command on ``build``; artefacts and logs go under the data folder."""
     target = paths.dbt_artifacts / "target"
     command = [
-        dbt_executable(), *args,
-        "--project-dir", str(DBT_PROJECT_DIR),
-        "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(target),
-        "--log-path", str(paths.dbt_artifacts / "logs"),
+        dbt_executable(),
+        *args,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(paths.dbt_artifacts / "logs"),
     ]
     env = {**os.environ, "LAICHAU_BUILD_DB": str(build), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     log.info("Running %s", " ".join(command))

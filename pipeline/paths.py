@@ -29,7 +29,9 @@ class DataPaths:
 
     @property
     def quarantine(self) -> Path:
-        return self.root / "quarantine"
+        """Inside the landing area: a quarantined workbook still holds personal data, so it stays
+        where raw registers are allowed to be. Ingestion never reads folders starting with ``_``."""
+        return self.landing / "_quarantine"
 
     @property
     def warehouse(self) -> Path:

@@ -37,11 +37,13 @@ def discover(paths: DataPaths) -> dict:
     files = []
     for path in landing_files(paths.landing):
         source = source_for_file(path.name, sources)
-        files.append({
-            "file": path.relative_to(paths.landing).as_posix(),
-            "sha256": sha256_of(path),
-            "source": source.id if source else None,
-        })
+        files.append(
+            {
+                "file": path.relative_to(paths.landing).as_posix(),
+                "sha256": sha256_of(path),
+                "source": source.id if source else None,
+            }
+        )
     log.info("Landing folder %s: %d file(s)", paths.landing, len(files))
     return {"landing": str(paths.landing), "files": files}
 
@@ -54,8 +56,12 @@ def ingest(paths: DataPaths, run_id: str) -> dict:
         report = ingest_landing(con, paths.landing, paths.quarantine, key)
         con.execute("CHECKPOINT")
     summary = report.summary()
-    log.info("Ingest: %d loaded, %d unchanged, %d quarantined",
-             len(summary["loaded"]), len(summary["unchanged"]), len(summary["quarantined"]))
+    log.info(
+        "Ingest: %d loaded, %d unchanged, %d quarantined",
+        len(summary["loaded"]),
+        len(summary["unchanged"]),
+        len(summary["quarantined"]),
+    )
     return {"build": str(build), **summary}
 
 
@@ -103,13 +109,16 @@ def report(paths: DataPaths, period: ReportPeriod, run_id: str, ingest_summary: 
         "quarantined": (ingest_summary or {}).get("quarantined", []),
     }
     paths.runs.mkdir(parents=True, exist_ok=True)
-    (paths.runs / f"{_safe_run_name(run_id)}.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    (paths.runs / f"{_safe_run_name(run_id)}.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     for sentence in sentences:
         log.info("%s", sentence.text_vi)
     if summary["quarantined"]:
         log.warning(
             "%d file(s) quarantined; see their .errors.txt reports in %s:\n%s",
-            len(summary["quarantined"]), paths.quarantine,
+            len(summary["quarantined"]),
+            paths.quarantine,
             "\n".join(f"- {q['file']} ({q['errors']} error(s))" for q in summary["quarantined"]),
         )
     return summary

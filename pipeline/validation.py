@@ -73,9 +73,7 @@ def validate_warehouse(paths: DataPaths, build: Path, run_name: str) -> list[Che
             suite = context.suites.add_or_update(ExpectationSuite(**spec))
             asset = next((a for a in datasource.assets if a.name == name), None) or datasource.add_dataframe_asset(name)
             batch = next(iter(asset.batch_definitions), None) or asset.add_batch_definition_whole_dataframe("whole table")
-            definition = context.validation_definitions.add_or_update(
-                gx.ValidationDefinition(name=name, data=batch, suite=suite)
-            )
+            definition = context.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch, suite=suite))
             checkpoint = context.checkpoints.add_or_update(
                 gx.Checkpoint(
                     name=name,

@@ -24,11 +24,16 @@ def _safe(name: str) -> str:
 
 
 def start_build(paths: DataPaths, run_id: str, stage: str = "build") -> Path:
-    """A fresh staging copy of the published warehouse (or an empty file on the first run)."""
-    paths.build_dir.mkdir(parents=True, exist_ok=True)
-    build = paths.build_dir / f"{stage}-{_safe(run_id)}.duckdb"
-    for leftover in paths.build_dir.glob(f"{stage}-*.duckdb*"):
-        leftover.unlink()  # one run at a time (max_active_runs=1): anything here is from a dead run
+    """A fresh staging copy of the published warehouse (or an empty file on the first run).
+
+    The copy has the published file's name, in a folder of its own: DuckDB names a database
+    after its file, and dbt's views refer to tables through that name, so a view built in
+    ``build-x.duckdb`` would break once the file is renamed to ``warehouse.duckdb``.
+    """
+    for leftover in paths.build_dir.glob(f"{stage}-*"):
+        shutil.rmtree(leftover)  # one run at a time (max_active_runs=1): anything here is from a dead run
+    build = paths.build_dir / f"{stage}-{_safe(run_id)}" / paths.warehouse.name
+    build.parent.mkdir(parents=True)
     if paths.warehouse.exists():
         shutil.copyfile(paths.warehouse, build)
     return build
@@ -50,4 +55,5 @@ def publish(paths: DataPaths, build: Path) -> Path:
         raise RuntimeError(f"{wal} still exists after CHECKPOINT; refusing to publish a partial database")
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
     os.replace(build, paths.warehouse)
+    shutil.rmtree(build.parent, ignore_errors=True)
     return paths.warehouse

@@ -27,8 +27,16 @@ def _csv_safe(value: object) -> object:
 def _rows(figures: list[Figure], period: ReportPeriod) -> list[list[object]]:
     catalogue = load_catalogue()
     return [
-        [period.label, f"{period.start:%d/%m/%Y}", f"{period.end:%d/%m/%Y}", catalogue["scopes"][f.scope]["label_vi"],
-         f.key, f.label_vi, f.value, catalogue["units"][f.unit]["label_vi"]]
+        [
+            period.label,
+            f"{period.start:%d/%m/%Y}",
+            f"{period.end:%d/%m/%Y}",
+            catalogue["scopes"][f.scope]["label_vi"],
+            f.key,
+            f.label_vi,
+            f.value,
+            catalogue["units"][f.unit]["label_vi"],
+        ]
         for f in figures
     ]
 
@@ -48,7 +56,17 @@ def write_exports(directory: Path, period: ReportPeriod, figures: list[Figure], 
     workbook = xlsxwriter.Workbook(str(xlsx_path), {"strings_to_formulas": False, "strings_to_urls": False})
     sheet = workbook.add_worksheet("Số liệu")
     title = workbook.add_format({"bold": True, "font_size": 14, "font_name": "Times New Roman"})
-    header = workbook.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7", "text_wrap": True, "align": "center", "valign": "vcenter", "font_name": "Times New Roman"})
+    header = workbook.add_format(
+        {
+            "bold": True,
+            "border": 1,
+            "bg_color": "#DDEBF7",
+            "text_wrap": True,
+            "align": "center",
+            "valign": "vcenter",
+            "font_name": "Times New Roman",
+        }
+    )
     cell = workbook.add_format({"border": 1, "font_name": "Times New Roman"})
     number = workbook.add_format({"border": 1, "num_format": "#,##0.##", "font_name": "Times New Roman"})
     sheet.write(0, 0, f"SỐ LIỆU BÁO CÁO KỲ {period.label} (từ {period.start:%d/%m/%Y} đến {period.end:%d/%m/%Y})", title)

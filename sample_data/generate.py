@@ -40,9 +40,17 @@ class UnitPlan:
 
 
 PLANS = [
-    UnitPlan("ban-tiep-cong-dan-tp", "Ban Tiếp công dân thành phố", "TP", 28, {},
-             ("Tiếp thường xuyên", "Tiếp thường xuyên", "Thủ trưởng tiếp", "Tiếp thường xuyên", "Ủy quyền tiếp"),
-             7, True, (9, 19)),
+    UnitPlan(
+        "ban-tiep-cong-dan-tp",
+        "Ban Tiếp công dân thành phố",
+        "TP",
+        28,
+        {},
+        ("Tiếp thường xuyên", "Tiếp thường xuyên", "Thủ trưởng tiếp", "Tiếp thường xuyên", "Ủy quyền tiếp"),
+        7,
+        True,
+        (9, 19),
+    ),
     UnitPlan("phuong-tan-phong", "Phường Tân Phong", "TPh", 3, {1: 2}, ("Tiếp thường xuyên", "Thủ trưởng tiếp"), 0, True, (2,)),
     UnitPlan("phuong-quyet-thang", "P. Quyết Thắng", "QTh", 3, {}, ("Tiếp thường xuyên",), 3, False, ()),
     UnitPlan("phuong-doan-ket", "Phường Đoàn Kết", "ĐK", 2, {}, ("Thủ trưởng tiếp", "Tiếp thường xuyên"), 0, True, ()),
@@ -54,7 +62,24 @@ PLANS = [
 
 FAMILY = ["Nguyễn", "Trần", "Lò", "Tẩn", "Giàng", "Vàng", "Lê", "Phạm", "Hoàng", "Lù", "Đỗ", "Sùng"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Seo", "A", "Thị Thu", "Quang"]
-GIVEN = ["An", "Bình", "Chiến", "Dung", "Hạnh", "Khánh", "Lan", "Mai", "Nam", "Phúc", "Sáng", "Thắng", "Vân", "Xuân", "Pử", "Chang"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Chiến",
+    "Dung",
+    "Hạnh",
+    "Khánh",
+    "Lan",
+    "Mai",
+    "Nam",
+    "Phúc",
+    "Sáng",
+    "Thắng",
+    "Vân",
+    "Xuân",
+    "Pử",
+    "Chang",
+]
 STREETS = ["Tổ 1", "Tổ 3", "Tổ 5", "Tổ 7", "Bản Sang Phìn", "Bản Thành Công", "Bản Gia Khâu", "Tổ 12"]
 SUMMARIES = [
     "Đề nghị giải quyết tranh chấp ranh giới đất giữa hai hộ",

@@ -1,0 +1,49 @@
+"""Test set-up shared by every test.
+
+Airflow reads its configuration when first imported, so its home (SQLite metadata) and the
+dags folder are set here, before any test imports Airflow. Every test that runs the pipeline
+gets its own data folder through LAICHAU_DATA_DIR.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="laichau-tests-"))
+os.environ["AIRFLOW_HOME"] = str(_SESSION_DIR / "airflow")
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO_ROOT / "dags")
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_SESSION_DIR / 'airflow' / 'airflow.db'}"
+os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "False"
+os.environ["LAICHAU_PSEUDONYM_KEY"] = "test-key-" + "0123456789abcdef" * 3
+os.environ["LAICHAU_DATA_DIR"] = str(_SESSION_DIR / "data-default")
+
+SAMPLE_LANDING = REPO_ROOT / "sample_data" / "landing"
+FIGURES_FILE = REPO_ROOT.parent / "shared" / "seed" / "figures-2023.yaml"
+TEST_KEY = os.environ["LAICHAU_PSEUDONYM_KEY"].encode()
+
+
+@pytest.fixture(scope="session")
+def airflow_db() -> Path:
+    """A migrated SQLite Airflow metadata database for dag.test()."""
+    home = Path(os.environ["AIRFLOW_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    airflow = Path(sys.executable).parent / "airflow"
+    subprocess.run([str(airflow), "db", "migrate"], check=True, capture_output=True, env=os.environ.copy())
+    return home
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data folder for one test; the pipeline reads LAICHAU_DATA_DIR at run time."""
+    root = tmp_path / "data"
+    root.mkdir()
+    monkeypatch.setenv("LAICHAU_DATA_DIR", str(root))
+    return root

@@ -1,0 +1,71 @@
+"""DAG integrity: it imports cleanly, does nothing heavy at import, and is scheduled as intended."""
+
+import datetime as dt
+import itertools
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+DAG_ID = "laichau_citizen_reporting"
+
+
+@pytest.fixture(scope="module")
+def dag():
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(REPO_ROOT / "dags"))
+    assert bag.import_errors == {}
+    return bag.dags[DAG_ID]
+
+
+def test_dag_imports_without_heavy_libraries():
+    code = (
+        "import sys; sys.path.insert(0, 'dags'); import laichau_citizen_reporting; "
+        "heavy = {'duckdb', 'great_expectations', 'dbt', 'pandas', 'python_calamine', 'numpy', "
+        "'ingestion', 'pipeline', 'reporting'}; "
+        "print(sorted(heavy & {name.split('.')[0] for name in sys.modules}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, env=os.environ.copy(), check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_stages_are_tasks_in_order(dag):
+    assert set(dag.task_ids) == {"discover", "ingest", "dbt_build", "validate", "publish", "report"}
+    chain = ["discover", "ingest", "dbt_build", "validate", "publish", "report"]
+    for upstream, downstream in itertools.pairwise(chain):
+        assert downstream in dag.get_task(upstream).downstream_task_ids
+
+
+def test_schedule_is_nightly_in_vietnam_time_without_catchup(dag):
+    timetable = dag.timetable
+    assert type(timetable).__name__ == "CronTriggerTimetable"
+    assert timetable.expression == "0 1 * * *"
+    assert str(timetable.timezone) in {"Asia/Ho_Chi_Minh", "Timezone('Asia/Ho_Chi_Minh')"}
+    assert dag.catchup is False
+    assert dag.max_active_runs == 1
+    assert {"laichau", "nightly"} <= set(dag.tags)
+
+
+def test_tasks_retry_with_backoff(dag):
+    for task in dag.tasks:
+        assert task.retries >= 1
+        assert task.retry_exponential_backoff
+        assert task.retry_delay >= dt.timedelta(minutes=1)
+
+
+def test_report_period_params_default_to_year_to_date(dag):
+    assert dag.params["period_start"] is None and dag.params["period_end"] is None
+    from pipeline.period import ReportPeriod
+
+    period = ReportPeriod.resolve(None, None, dt.date(2026, 11, 26))
+    assert (period.start, period.end, period.label) == (dt.date(2026, 1, 1), dt.date(2026, 11, 26), "2026")
+    inspection = ReportPeriod.resolve("2022-12-15", "2023-12-14", dt.date(2026, 1, 1))
+    assert inspection.label == "2022-12-15..2023-12-14"
+    with pytest.raises(ValueError):
+        ReportPeriod.resolve("2023-12-31", "2023-01-01", dt.date(2026, 1, 1))

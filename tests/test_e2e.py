@@ -1,0 +1,251 @@
+"""End to end: the real DAG (dag.test()) on real workbooks, real DuckDB, dbt, GX and Airflow.
+
+Each test gets its own data folder; the report period is 2023, the bundled sample's year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from ingestion.parser import parse_workbook
+from ingestion.units import UnitDirectory
+from pipeline.paths import DataPaths
+from tests.conftest import FIGURES_FILE, REPO_ROOT, SAMPLE_LANDING
+from tests.workbooks import reception_source, visit, write_corrupt, write_reception
+
+DAG_ID = "laichau_citizen_reporting"
+PERIOD_2023 = {"period_start": "2023-01-01", "period_end": "2023-12-31"}
+ISSUE_KEYS = ("reception.", "city.")
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def dag(airflow_db):
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(REPO_ROOT / "dags")).dags[DAG_ID]
+
+
+def run_dag(dag, conf=PERIOD_2023) -> dict[str, str]:
+    """Run the DAG once in-process; returns the run's state and each task's state."""
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+
+    dag_run = dag.test(run_conf=conf)
+    with create_session() as session:
+        states = {
+            ti.task_id: str(ti.state)
+            for ti in session.query(TaskInstance).filter(TaskInstance.dag_id == DAG_ID, TaskInstance.run_id == dag_run.run_id)
+        }
+    return {"run": str(dag_run.state), **states}
+
+
+def seed(data_dir: Path) -> Path:
+    landing = data_dir / "landing"
+    shutil.copytree(SAMPLE_LANDING, landing)
+    return landing
+
+
+def published_figures(warehouse: Path, period: str = "2023") -> dict[tuple[str, str], float]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("select key, scope, value from report.figures where period = ?", [period]).fetchall()
+    return {(key, scope): value for key, scope, value in rows}
+
+
+def expected_figures() -> dict[tuple[str, str], float]:
+    spec = yaml.safe_load(FIGURES_FILE.read_text(encoding="utf-8"))
+    return {(f["key"], f.get("scope", "city")): float(f["value"]) for f in spec["figures"] if f["key"].startswith(ISSUE_KEYS)}
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def warehouse_state(path: Path) -> dict:
+    """What an analyst can see: row counts of every table, the load log and the figures."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = con.execute("select table_schema, table_name from information_schema.tables order by all").fetchall()
+        counts = {f"{s}.{t}": con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0] for s, t in tables}
+        loads = con.execute("select load_id, file_sha256, superseded_by from raw._loads order by load_id").fetchall()
+        figures = con.execute("select period, scope, key, value from report.figures order by all").fetchall()
+    return {"counts": counts, "loads": loads, "figures": figures}
+
+
+def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, data_dir):
+    seed(data_dir)
+    states = run_dag(dag)
+    assert states == {
+        "run": "success",
+        **dict.fromkeys(["discover", "ingest", "dbt_build", "validate", "publish", "report"], "success"),
+    }
+    paths = DataPaths(data_dir)
+    figures = published_figures(paths.warehouse)
+    expected = expected_figures()
+    assert len(expected) == 15
+    assert {k: figures.get(k) for k in expected} == expected
+
+    sentence = (paths.reports / "2023" / "ket-qua-tiep-cong-dan.txt").read_text(encoding="utf-8")
+    quote = (
+        "Từ đầu năm đã tiếp tổng số 44 lượt = 47 người = 44 vụ việc (trong đó: Cấp thành phố 28 lượt = "
+        "28 người = 28 vụ việc; cấp xã, phường 16 lượt = 19 người = 16 vụ việc)"
+    )
+    assert quote in sentence
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        assert con.execute("select text_vi from report.sentences where period = '2023'").fetchone() == (quote,)
+        # dbt's views still resolve once the build file has been published under its final name
+        assert con.execute("select count(*) from staging.stg_landing__loads where is_current").fetchone() == (8,)
+    assert (paths.reports / "2023" / "so-lieu-bao-cao_2023.xlsx").exists()
+    assert list(paths.validation.rglob("index.html"))
+
+    before = warehouse_state(paths.warehouse)
+    quarantine_before = sorted(p.name for p in paths.quarantine.glob("*")) if paths.quarantine.exists() else []
+    states = run_dag(dag)
+    assert states["run"] == "success"
+    after = warehouse_state(paths.warehouse)
+    assert after == before
+    assert (sorted(p.name for p in paths.quarantine.glob("*")) if paths.quarantine.exists() else []) == quarantine_before
+
+
+def test_bad_workbooks_are_quarantined_while_the_rest_is_published(dag, data_dir):
+    landing = seed(data_dir)
+    write_corrupt(landing / "2023" / "so-tiep-cong-dan_2023_bi-hong.xlsx")
+    write_reception(
+        landing / "2023" / "so-tiep-cong-dan_2023_hoa-binh.xlsx",
+        "Phường Hòa Bình",
+        [visit(dt.date(2023, 5, 4), "HB-1", people=3)],
+    )
+    states = run_dag(dag)
+    assert states["run"] == "success"
+    paths = DataPaths(data_dir)
+    figures = published_figures(paths.warehouse)
+    assert {k: figures.get(k) for k in expected_figures()} == expected_figures()  # the bad ones added nothing
+    reports = {p.name: p.read_text(encoding="utf-8") for p in paths.quarantine.glob("*.errors.txt")}
+    assert len(reports) == 2
+    corrupt = next(text for name, text in reports.items() if "bi-hong" in name)
+    unknown = next(text for name, text in reports.items() if "hoa-binh" in name)
+    assert "không mở được tệp" in corrupt and "cannot be opened" in corrupt
+    assert "không nhận ra đơn vị «Phường Hòa Bình»" in unknown and "unknown reporting unit" in unknown
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        rejected = con.execute("select file_path from raw._rejections order by 1").fetchall()
+    assert rejected == [("2023/so-tiep-cong-dan_2023_bi-hong.xlsx",), ("2023/so-tiep-cong-dan_2023_hoa-binh.xlsx",)]
+    summary = next(paths.runs.glob("*.json")).read_text(encoding="utf-8")
+    assert "bi-hong" in summary and "hoa-binh" in summary
+
+
+def test_failed_validation_leaves_the_previous_warehouse_in_place(dag, data_dir):
+    landing = seed(data_dir)
+    assert run_dag(dag)["run"] == "success"
+    paths = DataPaths(data_dir)
+    good = sha(paths.warehouse)
+    # 900 people in one visit: a valid register line for ingestion and dbt, but implausible,
+    # which the validation suite catches.
+    write_reception(
+        landing / "2023" / "so-tiep-cong-dan_2023_phuong-quyet-tien-bo-sung.xlsx",
+        "Phường Quyết Tiến",
+        [visit(dt.date(2023, 6, 1), "QT-900", people=900)],
+    )
+    states = run_dag(dag)
+    assert states["run"] == "failed"
+    assert states["validate"] == "failed"
+    assert states["publish"] == "upstream_failed" and states["report"] == "upstream_failed"
+    assert sha(paths.warehouse) == good
+    assert published_figures(paths.warehouse)[("reception.people", "city")] == 47
+    results = max((paths.validation / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime).read_text()
+    assert '"expectation": "expect_column_values_to_be_between"' in results and '"people_count"' in results
+
+
+def test_validation_failure_names_the_failed_checks(data_dir):
+    """The stage itself raises with the failed expectations named (the message the task shows)."""
+    from pipeline import stages
+    from pipeline.errors import DataCheckFailed
+
+    seed(data_dir)
+    paths = DataPaths(data_dir)
+    built = stages.ingest(paths, "t1")
+    stages.build_models(paths, built["build"])
+    with duckdb.connect(built["build"]) as con:
+        con.execute("update marts.fct_citizen_receptions set reception_kind = 'other' where unit_id = 'p_tan_phong'")
+    with pytest.raises(DataCheckFailed) as caught:
+        stages.validate(paths, built["build"], "t1")
+    message = str(caught.value)
+    assert "fct_citizen_receptions: expect_column_values_to_be_in_set(column=reception_kind" in message
+    assert "reception_identities: expect_column_pair_values_to_be_equal(column_A=lhs, column_B=rhs" in message
+    assert not paths.warehouse.exists()
+
+
+def test_an_analyst_holding_the_warehouse_open_does_not_block_the_run(dag, data_dir):
+    landing = seed(data_dir)
+    assert run_dag(dag)["run"] == "success"
+    paths = DataPaths(data_dir)
+    analyst = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys\n"
+            f"con = duckdb.connect({str(paths.warehouse)!r}, read_only=True)\n"
+            "q = 'select count(*) from marts.fct_citizen_receptions'\n"
+            "print(con.execute(q).fetchone()[0], flush=True)\n"
+            "sys.stdin.readline()\n"
+            "print(con.execute(q).fetchone()[0], flush=True)\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert analyst.stdout.readline().strip() == "44"
+        write_reception(
+            landing / "2023" / "so-tiep-cong-dan_2023_xa-sung-phai-bo-sung.xlsx",
+            "Xã Sùng Phài",
+            [visit(dt.date(2023, 9, 9), f"SP-X{i}") for i in range(3)],
+        )
+        states = run_dag(dag)
+        out, _ = analyst.communicate("\n", timeout=60)
+    finally:
+        analyst.kill()
+    assert states["run"] == "success"
+    assert out.strip() == "44"  # the analyst's open connection still sees a whole, consistent warehouse
+    # the newer Sùng Phài workbook (3 visits) supersedes the bundled one (2) for that unit and year
+    assert published_figures(paths.warehouse)[("reception.visits", "city")] == 45
+
+
+def test_personal_data_appears_nowhere_outside_the_landing_folder(dag, data_dir):
+    seed(data_dir)
+    assert run_dag(dag)["run"] == "success"
+    units, source = UnitDirectory.from_seed(), reception_source()
+    personal = {c.name for c in source.columns if c.personal and c.name in {"citizen_name", "address", "id_number"}}
+    secrets = set()
+    for path in (data_dir / "landing").rglob("*.xlsx"):
+        for row in parse_workbook(path, source, units).rows:
+            secrets |= {str(row[c]) for c in personal if row.get(c)}
+    assert len(secrets) > 80
+    airflow_home = Path(__import__("os").environ["AIRFLOW_HOME"])
+    leaks = []
+    for root in (data_dir, airflow_home):
+        for path in root.rglob("*"):
+            if not path.is_file() or (data_dir / "landing") in path.parents:
+                continue
+            if path.suffix == ".duckdb":
+                with duckdb.connect(str(path), read_only=True) as con:
+                    text = "\n".join(
+                        str(value)
+                        for schema, table in con.execute(
+                            "select table_schema, table_name from information_schema.tables"
+                        ).fetchall()
+                        for row in con.execute(f'select * from "{schema}"."{table}"').fetchall()
+                        for value in row
+                    )
+            else:
+                text = path.read_bytes().decode("utf-8", errors="ignore")
+            leaks += [(str(path), s) for s in secrets if s in text]
+    assert leaks == []

@@ -1,0 +1,121 @@
+"""Loading landing folders into a real DuckDB file: lineage, skips, supersedes, quarantine."""
+
+import datetime as dt
+import json
+import os
+
+import duckdb
+import pytest
+
+from ingestion.loader import ingest_landing
+from tests.conftest import TEST_KEY
+from tests.workbooks import visit, write_corrupt, write_reception
+
+
+@pytest.fixture
+def folders(tmp_path):
+    landing, quarantine = tmp_path / "landing", tmp_path / "landing" / "_quarantine"
+    landing.mkdir()
+    return landing, quarantine, duckdb.connect(str(tmp_path / "w.duckdb"))
+
+
+def _ingest(folders):
+    landing, quarantine, con = folders
+    return ingest_landing(con, landing, quarantine, TEST_KEY)
+
+
+def test_rows_load_with_lineage_and_without_personal_columns(folders):
+    landing, _, con = folders
+    write_reception(
+        landing / "2023" / "so-tiep-cong-dan_tan-phong.xlsx",
+        "Phường Tân Phong",
+        [visit(dt.date(2023, 3, 1), "A-1"), visit(dt.date(2023, 3, 2), "A-2")],
+    )
+    report = _ingest(folders)
+    assert [f.status for f in report.files] == ["loaded"]
+    rows = con.sql("select * from raw.citizen_reception order by _row_number").fetchall()
+    columns = [c[0] for c in con.sql("select * from raw.citizen_reception").description]
+    assert {"_source_file", "_file_sha256", "_sheet", "_row_number", "_loaded_at", "_load_id"} <= set(columns)
+    assert not {"citizen_name", "address", "id_number", "case_summary", "note", "follow_up"} & set(columns)
+    record = dict(zip(columns, rows[0], strict=True))
+    assert record["_source_file"] == "2023/so-tiep-cong-dan_tan-phong.xlsx"
+    assert record["_sheet"] == "Sổ tiếp công dân" and record["_row_number"] == 11
+    assert len(record["citizen_key"]) == 64
+    assert "Nguyễn" not in json.dumps([list(map(str, r)) for r in rows], ensure_ascii=False)
+
+
+def test_unchanged_file_is_skipped(folders):
+    landing, _, con = folders
+    write_reception(landing / "so-tiep-cong-dan.xlsx", "Phường Tân Phong", [visit(dt.date(2023, 3, 1), "A-1")])
+    _ingest(folders)
+    again = _ingest(folders)
+    assert [f.status for f in again.files] == ["unchanged"]
+    assert con.sql("select count(*) from raw.citizen_reception").fetchone() == (1,)
+    assert con.sql("select count(*) from raw._loads").fetchone() == (1,)
+
+
+def test_resubmitted_workbook_supersedes_the_earlier_one_which_stays_in_history(folders):
+    landing, _, con = folders
+    path = write_reception(landing / "so-tiep-cong-dan.xlsx", "Phường Tân Phong", [visit(dt.date(2023, 3, 1), "A-1")])
+    first = _ingest(folders).files[0]
+    write_reception(path, "P. Tân Phong", [visit(dt.date(2023, 3, 1), "A-1"), visit(dt.date(2023, 4, 1), "A-2")])
+    os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 10))
+    second = _ingest(folders).files[0]
+    assert second.status == "loaded" and second.superseded == first.load_id
+    loads = con.sql("select load_id, superseded_by from raw._loads order by loaded_at").fetchall()
+    assert loads == [(first.load_id, second.load_id), (second.load_id, None)]
+    assert con.sql("select count(*) from raw.citizen_reception").fetchone() == (3,)  # history kept
+
+
+def test_bad_files_are_quarantined_with_a_report_and_the_others_still_load(folders):
+    landing, quarantine, con = folders
+    write_corrupt(landing / "so-tiep-cong-dan_hong.xlsx")
+    write_reception(landing / "so-tiep-cong-dan_hoa-binh.xlsx", "Phường Hòa Bình", [visit(dt.date(2023, 3, 1), "A-1")])
+    write_reception(landing / "so-tiep-cong-dan_tot.xlsx", "Xã San Thàng", [visit(dt.date(2023, 3, 1), "S-1")])
+    (landing / "bang-luong.xlsx").write_bytes(b"not ours")
+    (landing / "~$so-tiep-cong-dan_tot.xlsx").write_bytes(b"office lock file")
+    report = _ingest(folders)
+    status = {f.path: f.status for f in report.files}
+    assert status == {
+        "so-tiep-cong-dan_hong.xlsx": "quarantined",
+        "so-tiep-cong-dan_hoa-binh.xlsx": "quarantined",
+        "so-tiep-cong-dan_tot.xlsx": "loaded",
+        "bang-luong.xlsx": "quarantined",
+    }
+    reports = sorted(quarantine.glob("*.errors.txt"))
+    assert len(reports) == 3 and len(list(quarantine.glob("*.xlsx"))) == 3
+    text = "\n".join(p.read_text(encoding="utf-8") for p in reports)
+    assert "Hòa Bình" in text and "không mở được" in text and "không nhận ra đây là sổ/biểu nào" in text
+    assert "unknown reporting unit" in text and "cannot be opened" in text
+    assert con.sql("select count(*) from raw._rejections").fetchone() == (3,)
+    # the originals stay where the clerk put them, and a rerun does not quarantine them again
+    assert (landing / "so-tiep-cong-dan_hong.xlsx").exists()
+    again = _ingest(folders)
+    assert sorted(f.status for f in again.files) == ["still_quarantined"] * 3 + ["unchanged"]
+    assert len(list(quarantine.glob("*.errors.txt"))) == 3
+
+
+def test_a_bad_resubmission_keeps_the_previous_good_load(folders):
+    landing, _, con = folders
+    path = write_reception(landing / "so-tiep-cong-dan.xlsx", "Phường Tân Phong", [visit(dt.date(2023, 3, 1), "A-1")])
+    good = _ingest(folders).files[0]
+    write_reception(path, "Phường Tân Phong", [visit("31/02/2023", "A-1")])
+    bad = _ingest(folders).files[0]
+    assert bad.status == "quarantined"
+    assert con.sql("select load_id from raw._loads where superseded_by is null").fetchall() == [(good.load_id,)]
+
+
+def test_pseudonyms_link_the_same_person_written_two_ways(folders):
+    landing, _, con = folders
+    write_reception(
+        landing / "so-tiep-cong-dan.xlsx",
+        "Phường Tân Phong",
+        [
+            visit(dt.date(2023, 3, 1), "A-1", name="Nguyễn Văn Thử", id_number="012 345 678 901"),
+            visit(dt.date(2023, 3, 9), "A-1", name="NGUYỄN VĂN THỬ", id_number="012345678901", occurrence="Nhiều lần"),
+            visit(dt.date(2023, 3, 9), "A-2", name="Trần Thị Khác", id_number=None),
+        ],
+    )
+    _ingest(folders)
+    keys = [r[0] for r in con.sql("select citizen_key from raw.citizen_reception order by _row_number").fetchall()]
+    assert keys[0] == keys[1] != keys[2]

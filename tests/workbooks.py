@@ -1,0 +1,50 @@
+"""Builders of workbooks for tests: real xlsx files in the register's layout, good or broken."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ingestion.registry import Source, load_sources
+from ingestion.templates import write_register
+
+
+def reception_source() -> Source:
+    return next(s for s in load_sources() if s.id == "citizen_reception")
+
+
+def visit(
+    day: dt.date | str,
+    case_ref: str,
+    people: object = 1,
+    kind: str = "Tiếp thường xuyên",
+    occurrence: str = "Lần đầu",
+    name: str = "Nguyễn Văn Thử",
+    id_number: str | None = "012345678901",
+) -> dict:
+    return {
+        "seq_no": 1,
+        "received_on": day,
+        "citizen_name": name,
+        "address": "Tổ 9, phường Thử Nghiệm",
+        "id_number": id_number,
+        "case_summary": "Nội dung thử nghiệm",
+        "petition_type": "Kiến nghị, phản ánh",
+        "people_count": people,
+        "reception_kind": kind,
+        "case_ref": case_ref,
+        "case_occurrence": occurrence,
+    }
+
+
+def write_reception(path: Path, unit: str, rows: list[dict], year: int = 2023, **kwargs) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_register(path, reception_source(), unit, year, rows, **kwargs)
+    return path
+
+
+def write_corrupt(path: Path) -> Path:
+    """Bytes that are not a workbook, named like one (a truncated upload)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"PK\x03\x04 this upload was cut off half way")
+    return path
