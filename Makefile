@@ -10,7 +10,7 @@ export LAICHAU_DATA_DIR ?= $(CURDIR)/data
 PERIOD_START ?= 2023-01-01
 PERIOD_END ?= 2023-12-31
 
-.PHONY: run test lint venv lock templates sample clean
+.PHONY: run test lint venv lock templates sample key clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -37,6 +37,10 @@ lint: venv
 # Re-pin every dependency after editing requirements.in.
 lock:
 	$(BIN)/pip install --quiet uv && $(BIN)/uv pip compile --python-version 3.11 requirements.in -o requirements.lock
+
+# A local pseudonymisation key under data/secrets/ (what `make run` and docker-compose use).
+key: venv
+	$(BIN)/python -m pipeline.cli key
 
 templates: venv
 	$(BIN)/python -m ingestion.templates

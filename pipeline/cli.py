@@ -85,10 +85,13 @@ def main(argv: list[str] | None = None) -> int:
     run_parser = commands.add_parser("run", help="set up and run the nightly DAG once")
     run_parser.add_argument("--period-start", default=None)
     run_parser.add_argument("--period-end", default=None)
+    commands.add_parser("key", help="create the local pseudonymisation key under data/secrets/ if none is configured")
     args = parser.parse_args(argv)
     if args.command == "run":
         return run(args.period_start or None, args.period_end or None)
-    return 2
+    named = ensure_local_key(DataPaths.from_env())
+    print(named.get(KEY_FILE_ENV, f"A key is already configured through {KEY_ENV} or {KEY_FILE_ENV}."))
+    return 0
 
 
 if __name__ == "__main__":

@@ -120,12 +120,10 @@ def store_report(con: duckdb.DuckDBPyConnection, period: ReportPeriod, figures: 
     con.execute("BEGIN TRANSACTION")
     con.execute("DELETE FROM report.figures WHERE period = ?", [period.label])
     con.execute("DELETE FROM report.sentences WHERE period = ?", [period.label])
-    con.executemany(
-        "INSERT INTO report.figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [[period.label, period.start, period.end, f.scope, f.key, f.value, f.unit, f.label_vi, now] for f in figures],
-    )
-    con.executemany(
-        "INSERT INTO report.sentences VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [[period.label, period.start, period.end, s.key, s.title_vi, s.text_vi, now] for s in sentences],
-    )
+    figure_rows = [[period.label, period.start, period.end, f.scope, f.key, f.value, f.unit, f.label_vi, now] for f in figures]
+    sentence_rows = [[period.label, period.start, period.end, s.key, s.title_vi, s.text_vi, now] for s in sentences]
+    if figure_rows:
+        con.executemany("INSERT INTO report.figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", figure_rows)
+    if sentence_rows:
+        con.executemany("INSERT INTO report.sentences VALUES (?, ?, ?, ?, ?, ?, ?)", sentence_rows)
     con.execute("COMMIT")
