@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -106,6 +107,13 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
         assert con.execute("select count(*) from staging.stg_landing__loads where is_current").fetchone() == (8,)
     assert (paths.reports / "2023" / "so-lieu-bao-cao_2023.xlsx").exists()
     assert list(paths.validation.rglob("index.html"))
+
+    # every example query of docs/analysts.md runs on the published warehouse, read-only
+    queries = re.findall(r"```sql\n(.*?)```", (REPO_ROOT / "docs" / "analysts.md").read_text(encoding="utf-8"), re.S)
+    assert len(queries) >= 5
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        for query in queries:
+            con.execute(query).fetchall()
 
     before = warehouse_state(paths.warehouse)
     quarantine_before = sorted(p.name for p in paths.quarantine.glob("*")) if paths.quarantine.exists() else []
