@@ -40,7 +40,7 @@ def template_filename(source: Source) -> str:
 
 
 def _width(column: Column) -> int:
-    return {"date": 13, "integer": 9, "boolean": 11, "choice": 18}.get(column.type, 22 if not column.personal else 26)
+    return {"date": 14, "integer": 9, "boolean": 11, "choice": 18}.get(column.type, 22 if not column.personal else 26)
 
 
 def write_register(
@@ -83,11 +83,17 @@ def write_register(
         {"italic": True, "align": "center", "border": 1, "font_name": "Times New Roman", "font_size": 10}
     )
     cell = workbook.add_format({"border": 1, "valign": "top", "text_wrap": True, "font_name": "Times New Roman", "font_size": 11})
+    date_column = workbook.add_format({"num_format": "dd/mm/yyyy", "font_name": "Times New Roman", "font_size": 11})
     date_cell = workbook.add_format(
         {"border": 1, "valign": "top", "num_format": "dd/mm/yyyy", "font_name": "Times New Roman", "font_size": 11}
     )
 
     sheet = workbook.add_worksheet(source.sheet[:31])
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    sheet.repeat_rows(HEADER_ROW, HEADER_ROW + 1)
     columns = source.columns
     last = len(columns) - 1
     half = max(2, last // 2)
@@ -99,19 +105,20 @@ def write_register(
     sheet.merge_range(4, 0, 4, last, f"({source.form_vi})", italic_center)
     unit_field = source.title_fields["unit"]["label"]
     year_field = source.title_fields["year"]["label"]
-    sheet.write(5, 1, title_unit_line if title_unit_line is not None else f"{unit_field}: {unit_label or ''}", plain)
-    sheet.write(6, 1, f"{year_field}: {year if year is not None else ''}", plain)
+    sheet.write(5, 0, title_unit_line if title_unit_line is not None else f"{unit_field}: {unit_label or ''}", plain)
+    sheet.write(6, 0, f"{year_field}: {year if year is not None else ''}", plain)
 
     sheet.set_row(HEADER_ROW, 48)
     for index, column in enumerate(columns):
         label = column.header + (" (dd/mm/yyyy)" if column.type == "date" else "")
         sheet.write(HEADER_ROW, index, label, header)
         sheet.write(HEADER_ROW + 1, index, f"({index + 1})", numbered)
-        sheet.set_column(index, index, _width(column), date_cell if column.type == "date" else None)
+        sheet.set_column(index, index, _width(column), date_column if column.type == "date" else None)
     sheet.freeze_panes(FIRST_DATA_ROW, 2)
 
     row_index = FIRST_DATA_ROW
     for number, row in enumerate(rows, start=1):
+        sheet.set_row(row_index, 31)  # room for two wrapped lines of the longer text columns
         for index, column in enumerate(columns):
             value = row.get(column.name)
             if value is None:
@@ -164,10 +171,11 @@ def write_register(
 
 def _instructions(workbook: xlsxwriter.Workbook, source: Source, plain, header, cell) -> None:
     sheet = workbook.add_worksheet("Hướng dẫn")
-    sheet.set_column(0, 0, 6)
-    sheet.set_column(1, 1, 28)
-    sheet.set_column(2, 3, 14)
-    sheet.set_column(4, 4, 70)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    for index, width in enumerate([6, 28, 10, 38, 90]):
+        sheet.set_column(index, index, width)
     unit_field = source.title_fields["unit"]["label"]
     year_field = source.title_fields["year"]["label"]
     notes = [
