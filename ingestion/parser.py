@@ -162,39 +162,26 @@ def _convert(column: Column, value: object, year: int | None) -> object:
 def parse_workbook(path: Path, source: Source, units: UnitDirectory, display_name: str | None = None) -> ParsedWorkbook:
     """Parse and type a workbook, or raise WorkbookRejected with every error found."""
     name = display_name or path.name
+
+    def whole_file(vi: str, en: str) -> WorkbookRejected:
+        return WorkbookRejected([IngestError(name, None, None, None, vi, en)])
+
     try:
         sheet_names, workbook = _read_grid(path)
+        found = _find_sheet(sheet_names, workbook, source)
     except Exception as exc:  # calamine raises its own error types for every kind of damage
-        raise WorkbookRejected(
-            [
-                IngestError(
-                    name,
-                    None,
-                    None,
-                    None,
-                    f"không mở được tệp như một bảng tính Excel (.xlsx) ({type(exc).__name__}). "
-                    "Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi gửi lại.",
-                    f"the file cannot be opened as an Excel workbook (.xlsx) ({type(exc).__name__}). "
-                    "Open it in Excel, save it as .xlsx and send it again.",
-                )
-            ]
+        raise whole_file(
+            f"không mở được tệp như một bảng tính Excel (.xlsx) ({type(exc).__name__}). "
+            "Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi gửi lại.",
+            f"the file cannot be opened as an Excel workbook (.xlsx) ({type(exc).__name__}). "
+            "Open it in Excel, save it as .xlsx and send it again.",
         ) from exc
-
-    found = _find_sheet(sheet_names, workbook, source)
     if found is None:
         labels = ", ".join(f"«{label}»" for label in source.required_labels)
-        raise WorkbookRejected(
-            [
-                IngestError(
-                    name,
-                    None,
-                    None,
-                    None,
-                    f"không tìm thấy trang tính «{source.sheet}» có dòng tiêu đề gồm {labels}. "
-                    "Hãy dùng đúng biểu mẫu, không xóa dòng tiêu đề.",
-                    f"no sheet '{source.sheet}' with a header row holding {labels}. Use the template and keep its header row.",
-                )
-            ]
+        raise whole_file(
+            f"không tìm thấy trang tính «{source.sheet}» có dòng tiêu đề gồm {labels}. "
+            "Hãy dùng đúng biểu mẫu, không xóa dòng tiêu đề.",
+            f"no sheet '{source.sheet}' with a header row holding {labels}. Use the template and keep its header row.",
         )
     sheet, grid = found
     width = max((len(r) for r in grid), default=0)

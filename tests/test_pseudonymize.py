@@ -38,3 +38,11 @@ def test_pseudonym_is_keyed_and_prefers_the_id_number():
     assert by_name == pseudonym(key_a, {"id_number": ""}, {"citizen_name": "lo van a", "address": "to 1"})
     assert by_name != by_id and len(by_name) == 64
     assert "012345678901" not in by_id
+
+
+def test_key_from_the_airflow_connection(monkeypatch):
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    monkeypatch.delenv(KEY_FILE_ENV, raising=False)
+    secret = "from-an-airflow-connection-" + "9" * 16
+    monkeypatch.setenv("AIRFLOW_CONN_LAICHAU_PSEUDONYM_KEY", f'{{"conn_type": "generic", "password": "{secret}"}}')
+    assert load_key() == secret.encode()
