@@ -25,9 +25,9 @@ from pathlib import Path
 import duckdb
 
 from ingestion.errors import IngestError, WorkbookRejected
-from ingestion.parser import ParsedWorkbook, parse_workbook
+from ingestion.parser import ParsedWorkbook, identify_source, parse_workbook
 from ingestion.pseudonymize import pseudonym
-from ingestion.registry import Source, load_sources, source_for_file
+from ingestion.registry import Source, load_sources
 from ingestion.units import UnitDirectory
 
 log = logging.getLogger(__name__)
@@ -203,7 +203,8 @@ def _store(
     placeholders = ", ".join("?" for _ in names)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.executemany(f"INSERT INTO {source.raw_table} ({', '.join(names)}) VALUES ({placeholders})", values)
+        if values:  # a nil return loads no lines but is still a submission
+            con.executemany(f"INSERT INTO {source.raw_table} ({', '.join(names)}) VALUES ({placeholders})", values)
         previous = con.execute(
             "SELECT load_id FROM raw._loads WHERE source_id = ? AND unit_id = ? AND report_year = ? AND superseded_by IS NULL",
             [source.id, parsed.unit.unit_id, parsed.year],
@@ -243,8 +244,10 @@ def _unknown_source_error(name: str, sources: tuple[Source, ...]) -> IngestError
         None,
         None,
         None,
-        f"không nhận ra đây là sổ/biểu nào từ tên tệp. Hãy đặt tên tệp theo mẫu: {kinds_vi}",
-        f"the file name does not say which register or form this is. Name it like: {kinds_en}",
+        "không nhận ra đây là sổ/biểu nào: tên tệp và dòng tiêu đề không khớp với biểu mẫu nào. "
+        f"Hãy dùng đúng biểu mẫu và đặt tên tệp theo mẫu: {kinds_vi}",
+        "cannot tell which register or form this is: neither its name nor its header row matches a template. "
+        f"Use the template and name the file like: {kinds_en}",
     )
 
 
@@ -273,7 +276,7 @@ def ingest_landing(
             outcomes.append(FileOutcome(relative, sha, "still_quarantined", quarantine_path=rejected[sha]))
             continue
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        source = source_for_file(path.name, sources)
+        source = identify_source(path, sources)
         try:
             if source is None:
                 raise WorkbookRejected([_unknown_source_error(relative, sources)])

@@ -159,6 +159,21 @@ def _convert(column: Column, value: object, year: int | None) -> object:
     return number
 
 
+def identify_source(path: Path, sources: tuple[Source, ...]) -> Source | None:
+    """The source a workbook belongs to: by file name when exactly one pattern matches, else by
+    content (the one source whose header row is in one of its sheets). Clerks name files as they
+    like, and a unit's name can contain another source's words ("Ban Tiếp công dân")."""
+    by_name = [s for s in sources if s.matches(path.name)]
+    if len(by_name) == 1:
+        return by_name[0]
+    try:
+        sheet_names, workbook = _read_grid(path)
+        by_content = [s for s in (by_name or sources) if _find_sheet(sheet_names, workbook, s) is not None]
+    except Exception:  # unreadable: let parsing report it against the name's guess, if any
+        return by_name[0] if by_name else None
+    return by_content[0] if len(by_content) == 1 else None
+
+
 def parse_workbook(path: Path, source: Source, units: UnitDirectory, display_name: str | None = None) -> ParsedWorkbook:
     """Parse and type a workbook, or raise WorkbookRejected with every error found."""
     name = display_name or path.name
@@ -292,7 +307,7 @@ def parse_workbook(path: Path, source: Source, units: UnitDirectory, display_nam
         rows.append(record)
         row_numbers.append(index + 1)
 
-    if not rows and not errors:
+    if not rows and not errors and not source.allow_empty:
         error(None, None, "bảng không có dòng dữ liệu nào", "the table has no data rows")
     if errors:
         raise WorkbookRejected(errors)

@@ -19,6 +19,12 @@ from ingestion.normalize import fold
 
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"
 COLUMN_TYPES = {"text", "integer", "number", "date", "choice", "boolean"}
+# Every register has these lines above its table unless its entry says otherwise.
+DEFAULT_TITLE_FIELDS = {
+    "unit": {"label": "Đơn vị", "label_en": "reporting unit"},
+    "year": {"label": "Năm", "label_en": "year"},
+}
+DEFAULT_END_MARKERS = ("Tổng cộng", "Người ghi sổ", "Người lập", "Thủ trưởng")
 DUCKDB_TYPES = {
     "text": "VARCHAR",
     "integer": "BIGINT",
@@ -71,6 +77,8 @@ class Source:
     title_fields: dict[str, dict[str, str]]
     columns: tuple[Column, ...]
     pseudonyms: tuple[Pseudonym, ...]
+    # A register with no lines is a valid "nil return" (e.g. no disciplinary cases this year).
+    allow_empty: bool = False
 
     @property
     def raw_table(self) -> str:
@@ -130,10 +138,11 @@ def _source_from_dict(raw: dict) -> Source:
         sheet=raw["sheet"],
         reporting_unit_kinds=tuple(raw["reporting_unit_kinds"]),
         required_labels=tuple(header["required_labels"]),
-        end_markers=tuple(header.get("end_markers", ())),
-        title_fields=dict(raw["title_fields"]),
+        end_markers=tuple(header.get("end_markers", DEFAULT_END_MARKERS)),
+        title_fields=dict(raw.get("title_fields", DEFAULT_TITLE_FIELDS)),
         columns=tuple(columns),
         pseudonyms=tuple(pseudonyms),
+        allow_empty=bool(raw.get("allow_empty", False)),
     )
 
 
@@ -141,9 +150,3 @@ def _source_from_dict(raw: dict) -> Source:
 def load_sources(directory: Path = SOURCES_DIR) -> tuple[Source, ...]:
     """Every registered source, in file-name order."""
     return tuple(_source_from_dict(yaml.safe_load(path.read_text(encoding="utf-8"))) for path in sorted(directory.glob("*.yml")))
-
-
-def source_for_file(filename: str, sources: tuple[Source, ...] | None = None) -> Source | None:
-    """The registered source whose file pattern matches this file name, if exactly one does."""
-    matching = [s for s in (sources or load_sources()) if s.matches(filename)]
-    return matching[0] if len(matching) == 1 else None

@@ -15,8 +15,9 @@ from pathlib import Path
 import duckdb
 
 from ingestion.loader import ingest_landing, landing_files, sha256_of
+from ingestion.parser import identify_source
 from ingestion.pseudonymize import load_key
-from ingestion.registry import load_sources, source_for_file
+from ingestion.registry import load_sources
 from pipeline.dbt import dbt_build
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
@@ -36,7 +37,7 @@ def discover(paths: DataPaths) -> dict:
     sources = load_sources()
     files = []
     for path in landing_files(paths.landing):
-        source = source_for_file(path.name, sources)
+        source = identify_source(path, sources)
         files.append(
             {
                 "file": path.relative_to(paths.landing).as_posix(),

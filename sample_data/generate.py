@@ -1,11 +1,10 @@
 """Deterministic generator of the bundled 2023 sample workbooks.
 
-Writes one citizen-reception register per reporting unit (the city's reception office and the
-7 wards and communes) under ``sample_data/landing/2023/``, with synthetic people. The visits
-are planned so that the registers add up to the 2023 report: 44 visits = 47 people = 44 cases,
-city level 28/28/28, commune level 16/19/16. The workbooks look like what clerks send: the
-template's title block, a few blank rows, some dates typed as ``dd/mm/yyyy`` text, and one
-unit name written without its prefix or diacritics.
+Writes one workbook per source and reporting unit under ``sample_data/landing/2023/``, with
+synthetic people. Each source's module plans its rows so that the registers add up to the 2023
+report (../shared/seed/figures-2023.yaml), spread plausibly across units and months. The
+workbooks look like what clerks send: the template's title block, a few blank rows, some dates
+typed as ``dd/mm/yyyy`` text, and a unit name written without its prefix or diacritics.
 
 Run ``python -m sample_data.generate`` to rewrite them; the output is byte-for-byte the same
 every time.
@@ -13,137 +12,28 @@ every time.
 
 from __future__ import annotations
 
-import datetime as dt
-import random
-from dataclasses import dataclass
 from pathlib import Path
 
 from ingestion.registry import load_sources
 from ingestion.templates import write_register
+from sample_data import petitions, reception
+from sample_data.common import SAMPLE_DIR, YEAR, WorkbookSpec
 
-SAMPLE_DIR = Path(__file__).resolve().parent / "landing"
-YEAR = 2023
-
-
-@dataclass(frozen=True)
-class UnitPlan:
-    slug: str
-    written_name: str  # as the clerk wrote it in the title block
-    case_prefix: str
-    visits: int
-    # number of people for visits that were not a single citizen: {visit index: people}
-    groups: dict[int, int]
-    kinds: tuple[str, ...]  # reception kind labels, cycled
-    repeat_every: int  # every n-th visit is a repeat case (0: none)
-    text_dates: bool  # some dates typed as text
-    blank_rows_after: tuple[int, ...]
+MODULES = [reception, petitions]
 
 
-PLANS = [
-    UnitPlan(
-        "ban-tiep-cong-dan-tp",
-        "Ban Tiếp công dân thành phố",
-        "TP",
-        28,
-        {},
-        ("Tiếp thường xuyên", "Tiếp thường xuyên", "Thủ trưởng tiếp", "Tiếp thường xuyên", "Ủy quyền tiếp"),
-        7,
-        True,
-        (9, 19),
-    ),
-    UnitPlan("phuong-tan-phong", "Phường Tân Phong", "TPh", 3, {1: 2}, ("Tiếp thường xuyên", "Thủ trưởng tiếp"), 0, True, (2,)),
-    UnitPlan("phuong-quyet-thang", "P. Quyết Thắng", "QTh", 3, {}, ("Tiếp thường xuyên",), 3, False, ()),
-    UnitPlan("phuong-doan-ket", "Phường Đoàn Kết", "ĐK", 2, {}, ("Thủ trưởng tiếp", "Tiếp thường xuyên"), 0, True, ()),
-    UnitPlan("phuong-quyet-tien", "Phường Quyết Tiến", "QTi", 2, {}, ("Tiếp thường xuyên",), 0, False, (1,)),
-    UnitPlan("phuong-dong-phong", "Dong Phong", "ĐPh", 2, {0: 2}, ("Tiếp thường xuyên", "Ủy quyền tiếp"), 0, True, ()),
-    UnitPlan("xa-san-thang", "Xã San Thàng", "ST", 2, {1: 2}, ("Tiếp thường xuyên",), 2, False, ()),
-    UnitPlan("xa-sung-phai", "Xã Sùng Phài", "SP", 2, {}, ("Thủ trưởng tiếp",), 0, True, ()),
-]
-
-FAMILY = ["Nguyễn", "Trần", "Lò", "Tẩn", "Giàng", "Vàng", "Lê", "Phạm", "Hoàng", "Lù", "Đỗ", "Sùng"]
-MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Seo", "A", "Thị Thu", "Quang"]
-GIVEN = [
-    "An",
-    "Bình",
-    "Chiến",
-    "Dung",
-    "Hạnh",
-    "Khánh",
-    "Lan",
-    "Mai",
-    "Nam",
-    "Phúc",
-    "Sáng",
-    "Thắng",
-    "Vân",
-    "Xuân",
-    "Pử",
-    "Chang",
-]
-STREETS = ["Tổ 1", "Tổ 3", "Tổ 5", "Tổ 7", "Bản Sang Phìn", "Bản Thành Công", "Bản Gia Khâu", "Tổ 12"]
-SUMMARIES = [
-    "Đề nghị giải quyết tranh chấp ranh giới đất giữa hai hộ",
-    "Kiến nghị về mức bồi thường giải phóng mặt bằng",
-    "Phản ánh việc xây dựng lấn chiếm vỉa hè",
-    "Khiếu nại quyết định thu hồi đất",
-    "Đề nghị cấp giấy chứng nhận quyền sử dụng đất",
-    "Phản ánh ô nhiễm tiếng ồn từ cơ sở sản xuất",
-    "Tố cáo hành vi gây phiền hà trong giải quyết hồ sơ",
-    "Kiến nghị sửa chữa đường nội bản",
-]
-TYPES = ["Kiến nghị, phản ánh", "Kiến nghị, phản ánh", "Khiếu nại", "Kiến nghị, phản ánh", "Tố cáo"]
-OUTCOMES = ["Đã hướng dẫn công dân", "Đang xem xét", "Đã chuyển phòng chuyên môn", None]
-
-
-def _person(rng: random.Random) -> tuple[str, str, str]:
-    name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-    address = f"{rng.choice(STREETS)}, thành phố Lai Châu"
-    id_number = "012" + "".join(str(rng.randrange(10)) for _ in range(9))
-    return name, address, id_number
-
-
-def _rows(plan: UnitPlan, rng: random.Random) -> list[dict]:
-    days = sorted(rng.sample(range(5, 315), plan.visits))  # 6 Jan .. 11 Nov 2023
-    rows = []
-    for index, day in enumerate(days):
-        when = dt.date(YEAR, 1, 1) + dt.timedelta(days=day)
-        name, address, id_number = _person(rng)
-        petition_type = TYPES[(index + len(plan.slug)) % len(TYPES)]
-        repeat = plan.repeat_every and (index + 1) % plan.repeat_every == 0
-        accepted = petition_type != "Kiến nghị, phản ánh" and index % 2 == 0
-        rows.append(
-            {
-                "seq_no": index + 1,
-                "received_on": when.strftime("%d/%m/%Y") if plan.text_dates and index % 3 == 1 else when,
-                "citizen_name": name,
-                "address": address,
-                "id_number": id_number if index % 4 else None,
-                "case_summary": rng.choice(SUMMARIES),
-                "petition_type": petition_type,
-                "people_count": plan.groups.get(index, 1) if index % 5 != 3 else str(plan.groups.get(index, 1)),
-                "reception_kind": plan.kinds[index % len(plan.kinds)],
-                "case_ref": f"{plan.case_prefix}-{YEAR}-{index + 1:03d}",
-                "case_occurrence": "Nhiều lần" if repeat else "Lần đầu",
-                "is_large_delegation": False if index % 2 else None,
-                "previously_handled_by": "UBND phường" if repeat else None,
-                "is_accepted": True if accepted else None,
-                "is_returned_with_guidance": True if not accepted else None,
-                "forwarded_to": "Phòng Tài nguyên và Môi trường" if petition_type == "Khiếu nại" and not accepted else None,
-                "follow_up": rng.choice(OUTCOMES),
-                "note": None,
-            }
-        )
-    return rows
+def all_workbooks() -> list[WorkbookSpec]:
+    return [spec for module in MODULES for spec in module.workbooks()]
 
 
 def generate(directory: Path = SAMPLE_DIR / str(YEAR)) -> list[Path]:
-    source = next(s for s in load_sources() if s.id == "citizen_reception")
+    sources = {s.id: s for s in load_sources()}
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for plan in PLANS:
-        rng = random.Random(f"{YEAR}-{plan.slug}")
-        path = directory / f"{source.file_stem}_{YEAR}_{plan.slug}.xlsx"
-        write_register(path, source, plan.written_name, YEAR, _rows(plan, rng), plan.blank_rows_after)
+    for spec in all_workbooks():
+        source = sources[spec.source_id]
+        path = directory / f"{source.file_stem}_{YEAR}_{spec.slug}.xlsx"
+        write_register(path, source, spec.written_unit, YEAR, spec.rows, spec.blank_rows_after)
         written.append(path)
     return written
 

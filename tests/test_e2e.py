@@ -17,15 +17,16 @@ import duckdb
 import pytest
 import yaml
 
-from ingestion.parser import parse_workbook
+from ingestion.parser import identify_source, parse_workbook
+from ingestion.registry import load_sources
 from ingestion.units import UnitDirectory
 from pipeline.paths import DataPaths
 from tests.conftest import FIGURES_FILE, REPO_ROOT, SAMPLE_LANDING
-from tests.workbooks import reception_source, visit, write_corrupt, write_reception
+from tests.workbooks import visit, write_corrupt, write_reception
 
 DAG_ID = "laichau_citizen_reporting"
 PERIOD_2023 = {"period_start": "2023-01-01", "period_end": "2023-12-31"}
-ISSUE_KEYS = ("reception.", "city.")
+ISSUE_KEYS = ("reception.", "city.", "petition.")
 
 pytestmark = pytest.mark.e2e
 
@@ -92,7 +93,7 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
     paths = DataPaths(data_dir)
     figures = published_figures(paths.warehouse)
     expected = expected_figures()
-    assert len(expected) == 15
+    assert len(expected) == 20
     assert {k: figures.get(k) for k in expected} == expected
 
     sentence = (paths.reports / "2023" / "ket-qua-tiep-cong-dan.txt").read_text(encoding="utf-8")
@@ -102,9 +103,15 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
     )
     assert quote in sentence
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        assert con.execute("select text_vi from report.sentences where period = '2023'").fetchone() == (quote,)
+        sentences = dict(con.execute("select key, text_vi from report.sentences where period = '2023'").fetchall())
+    assert sentences["reception.summary"] == quote
+    assert sentences["petition.summary"] == (
+        "Đã tiếp nhận 100 đơn = 100 vụ việc, đã giải quyết là 86/100 đơn; đang giải quyết là 14 đơn = 14 vụ việc"
+    )
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         # dbt's views still resolve once the build file has been published under its final name
-        assert con.execute("select count(*) from staging.stg_landing__loads where is_current").fetchone() == (8,)
+        sample_files = len(list(SAMPLE_LANDING.rglob("*.xlsx")))
+        assert con.execute("select count(*) from staging.stg_landing__loads where is_current").fetchone() == (sample_files,)
     assert (paths.reports / "2023" / "so-lieu-bao-cao_2023.xlsx").exists()
     assert list(paths.validation.rglob("index.html"))
 
@@ -230,10 +237,13 @@ def test_an_analyst_holding_the_warehouse_open_does_not_block_the_run(dag, data_
 def test_personal_data_appears_nowhere_outside_the_landing_folder(dag, data_dir):
     seed(data_dir)
     assert run_dag(dag)["run"] == "success"
-    units, source = UnitDirectory.from_seed(), reception_source()
-    personal = {c.name for c in source.columns if c.personal and c.name in {"citizen_name", "address", "id_number"}}
+    units, sources = UnitDirectory.from_seed(), load_sources()
+    identifying = {"citizen_name", "address", "id_number", "sender_name", "sender_address", "sender_id_number"}
     secrets = set()
     for path in (data_dir / "landing").rglob("*.xlsx"):
+        source = identify_source(path, sources)
+        personal = {c.name for c in source.columns if c.personal and c.name in identifying}
+        assert personal, f"{source.id}: no identifying columns checked"
         for row in parse_workbook(path, source, units).rows:
             secrets |= {str(row[c]) for c in personal if row.get(c)}
     assert len(secrets) > 80

@@ -119,3 +119,23 @@ def test_pseudonyms_link_the_same_person_written_two_ways(folders):
     _ingest(folders)
     keys = [r[0] for r in con.sql("select citizen_key from raw.citizen_reception order by _row_number").fetchall()]
     assert keys[0] == keys[1] != keys[2]
+
+
+def test_the_source_is_recognised_by_content_when_the_name_does_not_say(folders):
+    landing = folders[0]
+    write_reception(landing / "bao-cao-thang-5.xlsx", "Phường Tân Phong", [visit(dt.date(2023, 5, 1), "A-1")])
+    # a petition register whose unit's name holds the reception register's words
+    from ingestion.registry import load_sources
+    from ingestion.templates import write_register
+
+    petitions = next(s for s in load_sources() if s.id == "petition_handling")
+    write_register(landing / "so-xu-ly-don_ban-tiep-cong-dan.xlsx", petitions, "Ban Tiếp công dân thành phố", 2023, [{
+        "petition_no": "1/2023", "received_on": dt.date(2023, 2, 1), "channel": "Nhận trực tiếp", "sender_name": "Lò Văn A",
+        "petition_type": "Khiếu nại", "subject": "Tư pháp", "is_eligible": True, "competence": "Thuộc thẩm quyền",
+        "handling": "Thụ lý giải quyết", "status": "Đã giải quyết", "case_ref": "X-1",
+    }])  # fmt: skip
+    report = _ingest(folders)
+    assert {f.path: (f.status, f.source_id) for f in report.files} == {
+        "bao-cao-thang-5.xlsx": ("loaded", "citizen_reception"),
+        "so-xu-ly-don_ban-tiep-cong-dan.xlsx": ("loaded", "petition_handling"),
+    }
