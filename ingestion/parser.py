@@ -70,7 +70,7 @@ def _find_sheet(names: list[str], workbook: CalamineWorkbook, source: Source) ->
 
 
 def _find_header(grid: list[list], source: Source) -> int | None:
-    wanted = {fold(label) for label in source.required_labels}
+    wanted = {_label_key(label) for label in source.required_labels}
     for index, row in enumerate(grid[:60]):
         if wanted <= {_label_key(cell) for cell in row}:
             return index
@@ -115,7 +115,7 @@ def _map_columns(grid: list[list], header_index: int, source: Source) -> tuple[d
         for column in source.columns:
             if column.name in mapping:
                 continue
-            labels = {fold(label) for label in column.labels}
+            labels = {_label_key(label) for label in column.labels}
             for index, key in enumerate(keys):
                 if key in labels and index not in mapping.values():
                     mapping[column.name] = index

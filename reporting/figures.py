@@ -14,7 +14,8 @@ import yaml
 from pipeline.period import ReportPeriod
 
 CATALOGUE = Path(__file__).resolve().parent / "catalogue.yml"
-_PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)(?:@([a-z_]+))?\}")
+# {key}, {key@scope}, {key|02} (zero-padded to 2 digits, as the report writes "05 cuộc").
+_PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)(?:@([a-z_]+))?(?:\|0(\d))?\}")
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,10 @@ def render_sentences(figures: list[Figure], period: ReportPeriod, catalogue: dic
             if key not in values:
                 missing.append(key)
                 return "?"
-            return format_vi(values[key])
+            value = values[key]
+            if match.group(3) and float(value).is_integer():
+                return f"{int(value):0{match.group(3)}d}"
+            return format_vi(value)
 
         text = _PLACEHOLDER.sub(fill, " ".join(spec["template_vi"].split()))
         if not missing:
