@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 from ingestion.registry import Column, Source, load_sources
 
@@ -25,6 +26,7 @@ HEADER_ROW = 8  # 0-based: row 9 in Excel
 FIRST_DATA_ROW = HEADER_ROW + 2
 TEMPLATE_ROWS = 500
 YES, NO = "Có", "Không"
+LISTS_SHEET = "Danh mục"
 TYPE_VI = {
     "text": "Chữ",
     "integer": "Số nguyên",
@@ -136,9 +138,19 @@ def write_register(
             row_index += 1
 
     last_row = max(row_index, FIRST_DATA_ROW + TEMPLATE_ROWS)
+    _instructions(workbook, source, plain, header, cell)
+    # Drop-down values live on a hidden sheet: an inline list splits "Kiến nghị, phản ánh" at its
+    # comma and is limited to 255 characters.
+    lists = workbook.add_worksheet(LISTS_SHEET)
+    lists.hide()
+    list_column = 0
     for index, column in enumerate(columns):
         options = list(column.choices) if column.type == "choice" else [YES, NO] if column.type == "boolean" else None
         if options:
+            lists.write(0, list_column, column.header)
+            lists.write_column(1, list_column, options)
+            letter = xl_col_to_name(list_column)
+            message = "Chọn một giá trị trong danh sách: " + "; ".join(options)
             sheet.data_validation(
                 FIRST_DATA_ROW,
                 index,
@@ -146,11 +158,12 @@ def write_register(
                 index,
                 {
                     "validate": "list",
-                    "source": options,
-                    "error_title": column.header,
-                    "error_message": "Chọn một giá trị trong danh sách: " + "; ".join(options),
+                    "source": f"='{LISTS_SHEET}'!${letter}$2:${letter}${len(options) + 1}",
+                    "error_title": column.header[:32],
+                    "error_message": message if len(message) <= 255 else message[:252] + "...",
                 },
             )
+            list_column += 1
         elif column.type in {"integer", "number"}:
             sheet.data_validation(
                 FIRST_DATA_ROW,
@@ -165,7 +178,6 @@ def write_register(
                     "error_message": "Nhập một số" + (f" từ {column.min:g} trở lên" if column.min is not None else ""),
                 },
             )
-    _instructions(workbook, source, plain, header, cell)
     workbook.close()
 
 

@@ -26,7 +26,7 @@ from tests.workbooks import visit, write_corrupt, write_reception
 
 DAG_ID = "laichau_citizen_reporting"
 PERIOD_2023 = {"period_start": "2023-01-01", "period_end": "2023-12-31"}
-ISSUE_KEYS = ("reception.", "city.", "petition.", "inspection.")
+ISSUE_KEYS = ("reception.", "city.", "petition.", "inspection.", "personnel.", "awards.")
 
 pytestmark = pytest.mark.e2e
 
@@ -93,7 +93,7 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
     paths = DataPaths(data_dir)
     figures = published_figures(paths.warehouse)
     expected = expected_figures()
-    assert len(expected) == 32
+    assert len(expected) == 63
     assert {k: figures.get(k) for k in expected} == expected
 
     sentence = (paths.reports / "2023" / "ket-qua-tiep-cong-dan.txt").read_text(encoding="utf-8")

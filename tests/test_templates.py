@@ -19,7 +19,8 @@ def _sha(path):
 def test_template_has_the_registry_columns_dropdowns_and_instructions():
     source = reception_source()
     book = openpyxl.load_workbook(TEMPLATES_DIR / template_filename(source))
-    assert book.sheetnames == ["Sổ tiếp công dân", "Hướng dẫn"]
+    assert book.sheetnames == ["Sổ tiếp công dân", "Hướng dẫn", "Danh mục"]
+    assert book["Danh mục"].sheet_state == "hidden"
     sheet = book["Sổ tiếp công dân"]
     headers = [c.value for c in sheet[9]]
     assert [h.replace(" (dd/mm/yyyy)", "") for h in headers] == [c.header for c in source.columns]
@@ -30,8 +31,15 @@ def test_template_has_the_registry_columns_dropdowns_and_instructions():
     lists = {
         next(iter(dv.sqref.ranges)).min_col: dv.formula1 for dv in sheet.data_validations.dataValidation if dv.type == "list"
     }
-    kind_column = [c.name for c in source.columns].index("reception_kind") + 1
-    assert lists[kind_column] == '"Tiếp thường xuyên,Thủ trưởng tiếp,Ủy quyền tiếp"'
+
+    def dropdown(name):
+        sheet_ref, cells = lists[[c.name for c in source.columns].index(name) + 1].split("!")
+        assert sheet_ref == "'Danh mục'"
+        return [c.value for row in book["Danh mục"][cells.replace("$", "")] for c in row]
+
+    assert dropdown("reception_kind") == ["Tiếp thường xuyên", "Thủ trưởng tiếp", "Ủy quyền tiếp"]
+    assert dropdown("petition_type") == ["Khiếu nại", "Tố cáo", "Kiến nghị, phản ánh"]  # the comma stays inside one value
+    assert dropdown("is_large_delegation") == ["Có", "Không"]
     guide = [row[1] for row in book["Hướng dẫn"].iter_rows(values_only=True)]
     assert "Mã vụ việc" in guide and "Số người" in guide
 
