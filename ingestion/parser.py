@@ -54,6 +54,15 @@ def _is_blank(cells: list[object]) -> bool:
     return all(clean_text(c) is None for c in cells)
 
 
+def _is_column_number_row(cells: list[object]) -> bool:
+    """The row under an official form's header that numbers its columns: (1), (2), ... or 1, 2, ..."""
+    texts = [clean_text(c) for c in cells if clean_text(c)]
+    if len(texts) < 3 or not all(_NUMBERED_CELL.match(t) for t in texts):
+        return False
+    numbers = [int(t.strip("()")) for t in texts]
+    return numbers == list(range(1, len(numbers) + 1))
+
+
 def _read_grid(path: Path) -> tuple[list[str], CalamineWorkbook]:
     workbook = CalamineWorkbook.from_path(str(path))
     return list(workbook.sheet_names), workbook
@@ -279,8 +288,7 @@ def parse_workbook(path: Path, source: Source, units: UnitDirectory, display_nam
         first = next((fold(c) for c in raw if clean_text(c)), "")
         if any(first.startswith(marker) for marker in end_markers):
             break
-        non_empty = [clean_text(c) for c in raw if clean_text(c)]
-        if all(_NUMBERED_CELL.match(c) for c in non_empty):
+        if _is_column_number_row(raw):
             continue  # the "(1) (2) (3)" column-number row of official forms
         data_cells = [v for c, v in zip(source.columns, cells, strict=True) if c.name != "seq_no"]
         if _is_blank(data_cells):

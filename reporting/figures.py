@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -14,8 +15,10 @@ import yaml
 from pipeline.period import ReportPeriod
 
 CATALOGUE = Path(__file__).resolve().parent / "catalogue.yml"
-# {key}, {key@scope}, {key|02} (zero-padded to 2 digits, as the report writes "05 cuộc").
-_PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)(?:@([a-z_]+))?(?:\|0(\d))?\}")
+# {key}, {key@scope}, and a format: {key|02} zero-pads to 2 digits ("05 cuộc"), {key|round}
+# rounds to a whole number ("đạt 99%"), {key|floor} rounds down ("đạt trên 97%"), {key|plain} writes
+# a whole number without thousands separators ("2111 lượt", as the report does).
+_PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)(?:@([a-z_]+))?(?:\|(0\d|round|floor|plain))?\}")
 
 
 @dataclass(frozen=True)
@@ -83,16 +86,28 @@ def render_sentences(figures: list[Figure], period: ReportPeriod, catalogue: dic
         def fill(match: re.Match, missing: list = missing) -> str:
             if match.group(1) == "period_phrase":
                 return period_phrase(period)
+            if match.group(1) == "period_year":
+                return str(period.end.year)
             key = (match.group(1), match.group(2) or "city")
             if key not in values:
                 missing.append(key)
                 return "?"
-            value = values[key]
-            if match.group(3) and float(value).is_integer():
-                return f"{int(value):0{match.group(3)}d}"
+            value, spec = values[key], match.group(3)
+            if spec == "round":
+                value = float(round(value))
+            elif spec == "floor":
+                value = float(math.floor(value))
+            elif spec == "plain":
+                return str(int(value)) if float(value).is_integer() else format_vi(value)
+            elif spec and float(value).is_integer():
+                return f"{int(value):{spec}d}"
             return format_vi(value)
 
-        text = _PLACEHOLDER.sub(fill, " ".join(spec["template_vi"].split()))
+        template = spec["template_vi"]
+        zero_key = spec.get("zero_key")
+        if zero_key and values.get((zero_key, "city")) == 0:
+            template = spec["template_zero_vi"]
+        text = _PLACEHOLDER.sub(fill, " ".join(template.split()))
         if not missing:
             rendered.append(Sentence(spec["key"], spec["title_vi"], spec["file"], text))
     return rendered

@@ -1,0 +1,9 @@
+with
+
+indicators as (
+
+    select * from {{ ref('stg_reference__reform_indicators') }}
+
+)
+
+select * from indicators
