@@ -94,9 +94,36 @@ class Source:
         return any(fnmatch.fnmatch(folded, fold(p).replace(" ", "_")) for p in self.file_patterns)
 
 
+COLUMN_KEYS = {
+    "name",
+    "header",
+    "type",
+    "required",
+    "personal",
+    "aliases",
+    "choices",
+    "min",
+    "within_year",
+    "description_en",
+    "hint_vi",
+}
+SOURCE_KEYS = {"id", "title_vi", "title_en", "form_vi", "grain", "file_stem", "file_patterns", "sheet", "reporting_unit_kinds",
+               "header", "title_fields", "columns", "pseudonyms", "allow_empty"}  # fmt: skip
+
+
 def _source_from_dict(raw: dict) -> Source:
+    # An unknown key is almost always a comma inside an unquoted YAML flow value ("{header: Xã, phường}").
+    unknown = set(raw) - SOURCE_KEYS
+    if unknown:
+        raise ValueError(f"source {raw.get('id')}: unknown keys {sorted(unknown)}")
     columns = []
     for spec in raw["columns"]:
+        unknown = set(spec) - COLUMN_KEYS
+        if unknown:
+            raise ValueError(
+                f"source {raw['id']}: column {spec.get('name')} has unknown keys {sorted(unknown)}; "
+                "quote values that contain a comma"
+            )
         if spec["type"] not in COLUMN_TYPES:
             raise ValueError(f"source {raw['id']}: column {spec['name']} has unknown type {spec['type']!r}")
         columns.append(

@@ -174,7 +174,7 @@ def write_register(
                     "validate": "decimal" if column.type == "number" else "integer",
                     "criteria": ">=",
                     "value": column.min if column.min is not None else 0,
-                    "error_title": column.header,
+                    "error_title": column.header[:32],
                     "error_message": "Nhập một số" + (f" từ {column.min:g} trở lên" if column.min is not None else ""),
                 },
             )

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from ingestion.registry import load_sources
 from ingestion.templates import write_register
-from sample_data import governance, inspections, personnel, petitions, reception, reform
+from sample_data import governance, inspections, outreach, personnel, petitions, reception, reform
 from sample_data.common import SAMPLE_DIR, YEAR, WorkbookSpec
 
-MODULES = [reception, petitions, inspections, personnel, reform, governance]
+MODULES = [reception, petitions, inspections, personnel, reform, governance, outreach]
 
 
 def all_workbooks() -> list[WorkbookSpec]:

@@ -153,3 +153,24 @@ def test_missing_year_line_is_an_error(tmp_path, units):
     with pytest.raises(WorkbookRejected) as caught:
         parse_workbook(path, reception_source(), units)
     assert any("năm" in e.vi.lower() for e in caught.value.errors)
+
+
+def test_registry_rejects_a_column_split_by_an_unquoted_comma(tmp_path):
+    from ingestion.registry import load_sources
+
+    (tmp_path / "broken.yml").write_text(
+        "id: broken\ntitle_vi: x\ntitle_en: x\nfile_stem: x\nfile_patterns: ['*x*']\nsheet: x\n"
+        "reporting_unit_kinds: [ward]\nheader: {required_labels: [STT]}\n"
+        "columns:\n  - {name: location, header: Xã, phường, type: text}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="quote values that contain a comma"):
+        load_sources(tmp_path)
+
+
+def test_a_row_of_numbers_is_data_not_the_column_number_row(tmp_path, units):
+    from ingestion.parser import _is_column_number_row
+
+    assert _is_column_number_row(["(1)", "(2)", "(3)", "(4)"])
+    assert _is_column_number_row([1, 2, 3, 4, 5])
+    assert not _is_column_number_row([1, 412, 500, 0, 3])

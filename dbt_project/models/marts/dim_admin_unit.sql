@@ -34,6 +34,7 @@ final as (
         units.ethnic_groups,
         units.valid_from,
         units.valid_to,
+        units.report_order,
         successions.successor_unit_id,
         successions.effective_on as succeeded_on
 

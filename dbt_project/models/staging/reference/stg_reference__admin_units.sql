@@ -20,7 +20,8 @@ renamed as (
         population,
         ethnic_groups,
         valid_from,
-        valid_to
+        valid_to,
+        report_order
 
     from source
 

@@ -1,0 +1,2 @@
+-- Lines of the current load of each unit and year.
+{{ current_load_rows('stg_landing__citizen_dialogues') }}
