@@ -24,8 +24,11 @@ from pipeline.paths import DataPaths
 from pipeline.period import ReportPeriod
 from pipeline.validation import data_docs_index, validate_warehouse
 from pipeline.warehouse import publish, start_build
+from reporting.appendices import compute_appendices, store_appendices, write_appendix_exports
+from reporting.completeness import missing_by_unit, store_completeness
+from reporting.document import write_results_document
 from reporting.exports import write_exports
-from reporting.figures import compute_figures, render_sentences, store_report
+from reporting.figures import compute_figures, load_catalogue, render_sentences, store_report
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +97,22 @@ def report(paths: DataPaths, period: ReportPeriod, run_id: str, ingest_summary: 
     if not paths.warehouse.exists():
         raise FileNotFoundError(f"no published warehouse at {paths.warehouse}")
     build = start_build(paths, run_id, stage="report")
+    city = load_catalogue()["city_unit_id"]
     with duckdb.connect(str(build)) as con:
         figures = compute_figures(con, period)
         sentences = render_sentences(figures, period)
         store_report(con, period, figures, sentences)
+        completeness = store_completeness(con, period, city)
+        appendices = compute_appendices(con, period, city, missing_by_unit(con, period))
+        store_appendices(con, period, appendices)
+        city_name = (
+            con.execute("select unit_full_name from marts.dim_admin_unit where unit_id = ?", [city]).fetchone() or [city]
+        )[0]
     publish(paths, build)
-    exports = write_exports(paths.reports / period.label.replace("..", "_"), period, figures, sentences)
+    directory = paths.reports / period.label.replace("..", "_")
+    exports = write_exports(directory, period, figures, sentences)
+    exports += write_appendix_exports(directory, period, appendices)
+    exports.append(write_results_document(directory, period, sentences, city_name))
     summary = {
         "period": period.label,
         "period_start": period.start.isoformat(),
@@ -107,6 +120,7 @@ def report(paths: DataPaths, period: ReportPeriod, run_id: str, ingest_summary: 
         "figures": len(figures),
         "exports": [str(p) for p in exports],
         "sentences": [s.text_vi for s in sentences],
+        "completeness": completeness,
         "quarantined": (ingest_summary or {}).get("quarantined", []),
     }
     paths.runs.mkdir(parents=True, exist_ok=True)

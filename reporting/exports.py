@@ -18,7 +18,8 @@ from reporting.figures import Figure, Sentence, load_catalogue
 FIGURE_HEADERS = ["Kỳ báo cáo", "Từ ngày", "Đến ngày", "Phạm vi", "Mã chỉ tiêu", "Chỉ tiêu", "Giá trị", "Đơn vị tính"]
 
 
-def _csv_safe(value: object) -> object:
+def csv_safe(value: object) -> object:
+    """A CSV cell Excel will not run as a formula."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
@@ -50,7 +51,7 @@ def write_exports(directory: Path, period: ReportPeriod, figures: list[Figure], 
     with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel reads UTF-8
         writer = csv.writer(handle)
         writer.writerow(FIGURE_HEADERS)
-        writer.writerows([[_csv_safe(v) for v in row] for row in rows])
+        writer.writerows([[csv_safe(v) for v in row] for row in rows])
 
     xlsx_path = directory / f"{stem}.xlsx"
     workbook = xlsxwriter.Workbook(str(xlsx_path), {"strings_to_formulas": False, "strings_to_urls": False})

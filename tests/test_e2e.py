@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 import yaml
 
@@ -85,6 +87,59 @@ def mismatches(published: dict[tuple[str, str], float], expected: dict[tuple[str
     return wrong
 
 
+def assert_appendices_agree_with_the_report(paths: DataPaths, expected: dict) -> None:
+    """Phụ lục I's totals row equals the report's figures; every totals row is the sum of its units."""
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        for table in ("appendix_1", "appendix_2"):
+            frame = con.execute(f"select * from report.{table} where period = '2023' order by row_no nulls last").df()
+            units, totals = frame[frame["unit_id"].notna()], frame[frame["unit_id"].isna()]
+            assert len(totals) == 1 and totals["unit_name"].item() == "Tổng cộng"
+            assert len(units) == 13
+            metrics = [
+                c
+                for c in frame.columns
+                if c not in {"period", "period_start", "period_end", "row_no", "unit_id", "unit_name", "note"}
+            ]
+            for column in metrics:
+                assert totals[column].item() == units[column].sum(), (table, column)
+            if table == "appendix_1":
+                total = totals.iloc[0]
+                pairs = {
+                    "reception_visits": "reception.visits",
+                    "reception_people": "reception.people",
+                    "reception_cases": "reception.cases",
+                    "petitions_received": "petition.received",
+                    "petitions_resolved": "petition.resolved",
+                    "petitions_pending": "petition.pending",
+                    "inspections": "inspection.inspections",
+                    "units_inspected": "inspection.units_inspected",
+                }
+                assert {c: total[c] for c in pairs} == {c: expected[(k, "city")][0] for c, k in pairs.items()}
+            else:
+                fields = ["models_economy", "models_culture", "models_society", "models_security", "models_defence"]
+                assert totals[fields].sum(axis=1).item() == totals["models_total"].item()
+        workbook = openpyxl.load_workbook(paths.reports / "2023" / "phu-luc_2023.xlsx")
+        assert workbook.sheetnames == ["Phụ lục I", "Phụ lục II"]
+        assert all(c.data_type != "f" for sheet in workbook for row in sheet.iter_rows() for c in row)
+
+
+def test_a_missing_ward_is_flagged_not_counted_as_zero(dag, data_dir):
+    landing = seed(data_dir)
+    (landing / "2023" / "so-tiep-cong-dan_2023_phuong-doan-ket.xlsx").unlink()
+    assert run_dag(dag)["run"] == "success"
+    paths = DataPaths(data_dir)
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        missing = con.execute(
+            "select source_id, unit_id from report.completeness where period = '2023' and not submitted"
+        ).fetchall()
+        note = con.execute("select note from report.appendix_1 where period = '2023' and unit_id = 'p_doan_ket'").fetchone()[0]
+    assert missing == [("citizen_reception", "p_doan_ket")]
+    assert note == "Chưa gửi: Sổ tiếp công dân"
+    summary = json.loads(next(paths.runs.glob("*.json")).read_text(encoding="utf-8"))
+    assert summary["completeness"]["citizen_reception"]["missing"] == ["Phường Đoàn Kết"]
+    assert summary["completeness"]["citizen_reception"]["rate_pct"] == 87.5
+
+
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -140,6 +195,12 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
         assert con.execute("select count(*) from staging.stg_landing__loads where is_current").fetchone() == (sample_files,)
     assert (paths.reports / "2023" / "so-lieu-bao-cao_2023.xlsx").exists()
     assert list(paths.validation.rglob("index.html"))
+    assert_appendices_agree_with_the_report(paths, expected)
+    document = (paths.reports / "2023" / "bao-cao-ket-qua_2023.txt").read_text(encoding="utf-8")
+    for section in ("1. Việc tổ chức quán triệt", "3. Việc thực hiện Quy chế dân chủ", "5. Việc thực hiện cải cách hành chính"):
+        assert section in document
+    assert "2111 lượt người được tham gia học tập, quán triệt" in document
+    assert "số lượng trường giảm từ 30 trường xuống còn 28 trường" in document
 
     # every example query of docs/analysts.md runs on the published warehouse, read-only
     queries = re.findall(r"```sql\n(.*?)```", (REPO_ROOT / "docs" / "analysts.md").read_text(encoding="utf-8"), re.S)
@@ -215,11 +276,21 @@ def test_validation_failure_names_the_failed_checks(data_dir):
     stages.build_models(paths, built["build"])
     with duckdb.connect(built["build"]) as con:
         con.execute("update marts.fct_citizen_receptions set reception_kind = 'other' where unit_id = 'p_tan_phong'")
+        con.execute("update marts.fct_petitions set competence = null where unit_id = 'x_san_thang'")
+        con.execute(
+            "update marts.fct_inspection_conclusion_followups set recovered_vnd = recovered_vnd + 1000 "
+            "where implementation_status = 'implemented'"
+        )
     with pytest.raises(DataCheckFailed) as caught:
         stages.validate(paths, built["build"], "t1")
     message = str(caught.value)
     assert "fct_citizen_receptions: expect_column_values_to_be_in_set(column=reception_kind" in message
     assert "reception_identities: expect_column_pair_values_to_be_equal(column_A=lhs, column_B=rhs" in message
+    # Biểu 01/XLD: eligible = within + outside competence no longer holds for San Thàng
+    assert "petition_identities: expect_column_pair_values_to_be_equal(column_A=lhs, column_B=rhs" in message
+    # Biểu 01/TTr: recovered now exceeds required, and outstanding no longer = required - recovered
+    assert "fct_inspection_conclusion_followups: expect_column_pair_values_a_to_be_greater_than_b" in message
+    assert "inspection_identities: expect_column_pair_values_to_be_equal(column_A=lhs, column_B=rhs" in message
     assert not paths.warehouse.exists()
 
 
