@@ -65,3 +65,15 @@ def dbt_build(paths: DataPaths, build: Path) -> None:
         if not failures:  # dbt did not get as far as running nodes: a project or machine problem
             raise RuntimeError(f"dbt build could not run:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
         raise DataCheckFailed("dbt build failed; nothing was published:\n- " + "\n- ".join(failures))
+
+
+def dbt_docs(paths: DataPaths, build: Path) -> Path:
+    """The dbt docs site of the warehouse as one self-contained page: models, columns, tests and
+    lineage, with the catalogue of column types (no row data)."""
+    result = run_dbt(paths, build, "docs", "generate", "--static")
+    if result.returncode != 0:
+        raise RuntimeError(f"dbt docs generate failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
+    site = paths.dbt_artifacts / "docs" / "index.html"
+    site.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(paths.dbt_artifacts / "target" / "static_index.html", site)
+    return site

@@ -18,7 +18,7 @@ from ingestion.loader import ingest_landing, landing_files, sha256_of
 from ingestion.parser import identify_source
 from ingestion.pseudonymize import load_key
 from ingestion.registry import load_sources
-from pipeline.dbt import dbt_build
+from pipeline.dbt import dbt_build, dbt_docs
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
 from pipeline.period import ReportPeriod
@@ -70,8 +70,11 @@ def ingest(paths: DataPaths, run_id: str) -> dict:
 
 
 def build_models(paths: DataPaths, build: str) -> dict:
+    """dbt build (seeds, models, tests), then the dbt docs site of what was built."""
     dbt_build(paths, Path(build))
-    return {"build": build}
+    site = dbt_docs(paths, Path(build))
+    log.info("dbt docs: %s", site)
+    return {"build": build, "dbt_docs": str(site)}
 
 
 def validate(paths: DataPaths, build: str, run_id: str) -> dict:
