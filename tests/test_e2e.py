@@ -195,6 +195,7 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
         assert con.execute("select count(*) from staging.stg_landing__loads where is_current").fetchone() == (sample_files,)
     assert (paths.reports / "2023" / "so-lieu-bao-cao_2023.xlsx").exists()
     assert list(paths.validation.rglob("index.html"))
+    assert "fct_citizen_receptions" in (paths.dbt_artifacts / "docs" / "index.html").read_text(encoding="utf-8")
     assert_appendices_agree_with_the_report(paths, expected)
     document = (paths.reports / "2023" / "bao-cao-ket-qua_2023.txt").read_text(encoding="utf-8")
     for section in ("1. Việc tổ chức quán triệt", "3. Việc thực hiện Quy chế dân chủ", "5. Việc thực hiện cải cách hành chính"):
@@ -334,7 +335,8 @@ def test_personal_data_appears_nowhere_outside_the_landing_folder(dag, data_dir)
     seed(data_dir)
     assert run_dag(dag)["run"] == "success"
     units, sources = UnitDirectory.from_seed(), load_sources()
-    identifying = {"citizen_name", "address", "id_number", "sender_name", "sender_address", "sender_id_number"}
+    identifying = {"citizen_name", "address", "id_number", "sender_name", "sender_address", "sender_id_number",
+                   "person_names", "person_name"}  # fmt: skip
     secrets = set()
     for path in (data_dir / "landing").rglob("*.xlsx"):
         source = identify_source(path, sources)
