@@ -46,7 +46,11 @@ def person(rng: random.Random) -> tuple[str, str, str]:
 
 
 def split(total: int, parts: int, rng: random.Random, minimum: int = 0) -> list[int]:
-    """``total`` split into ``parts`` non-negative whole numbers (each at least ``minimum``)."""
-    cuts = sorted(rng.randint(0, total - minimum * parts) for _ in range(parts - 1))
-    bounds = [0, *cuts, total - minimum * parts]
-    return [bounds[i + 1] - bounds[i] + minimum for i in range(parts)]
+    """``total`` split into ``parts`` whole numbers (each at least ``minimum``) that vary by about
+    a third around the mean, as months or units of one city do."""
+    spare = total - minimum * parts
+    weights = [rng.uniform(0.65, 1.35) for _ in range(parts)]
+    shares = [int(spare * w / sum(weights)) for w in weights]
+    for index in rng.sample(range(parts), spare - sum(shares)):
+        shares[index] += 1
+    return [share + minimum for share in shares]
