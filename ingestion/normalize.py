@@ -80,7 +80,7 @@ def parse_date(value: object) -> dt.date | None:
 def parse_number(value: object) -> float | None:
     """A number written the Vietnamese way: ``.`` groups thousands, ``,`` marks decimals.
 
-    ``1.214`` is 1214, ``9.687,9`` is 9687.9, ``383.071.280 đồng`` is 383071280; a unit word
+    ``1.214`` is 1214, ``9.687,9`` is 9687.9, ``12.500.000 đồng`` is 12500000; a unit word
     after the number is allowed, other text is not.
     """
     if value is None:

@@ -9,12 +9,7 @@ source as (
 renamed as (
 
     select
-        md5(_file_sha256 || ':' || _row_number::varchar) as inspection_unit_id,
-        _load_id as load_id,
-        _source_file as source_file,
-        _sheet as source_sheet,
-        _row_number as source_row_number,
-        _loaded_at as loaded_at,
+        {{ landing_lineage('inspection_unit_id') }}
 
         trim(decision_no) as decision_no,
         decided_on,

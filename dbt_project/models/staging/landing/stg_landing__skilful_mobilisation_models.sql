@@ -9,12 +9,7 @@ source as (
 renamed as (
 
     select
-        md5(_file_sha256 || ':' || _row_number::varchar) as skilful_mobilisation_model_id,
-        _load_id as load_id,
-        _source_file as source_file,
-        _sheet as source_sheet,
-        _row_number as source_row_number,
-        _loaded_at as loaded_at,
+        {{ landing_lineage('skilful_mobilisation_model_id') }}
 
         seq_no,
         model_name,
