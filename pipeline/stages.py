@@ -120,7 +120,7 @@ def report(paths: DataPaths, period: ReportPeriod, run_id: str, ingest_summary: 
         "period": period.label,
         "period_start": period.start.isoformat(),
         "period_end": period.end.isoformat(),
-        "figures": len(figures),
+        "figures": sum(f.published for f in figures),
         "exports": [str(p) for p in exports],
         "sentences": [s.text_vi for s in sentences],
         "completeness": completeness,

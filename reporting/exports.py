@@ -39,6 +39,7 @@ def _rows(figures: list[Figure], period: ReportPeriod) -> list[list[object]]:
             catalogue["units"][f.unit]["label_vi"],
         ]
         for f in figures
+        if f.published
     ]
 
 

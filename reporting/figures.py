@@ -28,6 +28,8 @@ class Figure:
     value: float
     unit: str
     label_vi: str
+    # False for details that only sentences use (breakdowns the report's figures file does not key)
+    published: bool = True
 
 
 @cache
@@ -49,7 +51,7 @@ def compute_figures(con: duckdb.DuckDBPyConnection, period: ReportPeriod, catalo
             if row is None or row[0] is None:
                 continue
             label = spec["label_vi"] if scope == "city" else f"{spec['label_vi']} - {scopes[scope]['label_vi'].lower()}"
-            figures.append(Figure(spec["key"], scope, float(row[0]), spec["unit"], label))
+            figures.append(Figure(spec["key"], scope, float(row[0]), spec["unit"], label, spec.get("publish", True)))
     return figures
 
 
@@ -139,7 +141,9 @@ def store_report(con: duckdb.DuckDBPyConnection, period: ReportPeriod, figures: 
     con.execute("BEGIN TRANSACTION")
     con.execute("DELETE FROM report.figures WHERE period = ?", [period.label])
     con.execute("DELETE FROM report.sentences WHERE period = ?", [period.label])
-    figure_rows = [[period.label, period.start, period.end, f.scope, f.key, f.value, f.unit, f.label_vi, now] for f in figures]
+    figure_rows = [
+        [period.label, period.start, period.end, f.scope, f.key, f.value, f.unit, f.label_vi, now] for f in figures if f.published
+    ]
     sentence_rows = [[period.label, period.start, period.end, s.key, s.title_vi, s.text_vi, now] for s in sentences]
     if figure_rows:
         con.executemany("INSERT INTO report.figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", figure_rows)

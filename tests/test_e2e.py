@@ -202,6 +202,8 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
         assert section in document
     assert "2111 lượt người được tham gia học tập, quán triệt" in document
     assert "số lượng trường giảm từ 30 trường xuống còn 28 trường" in document
+    assert "Tiếp nhận đối với 27 công chức, viên chức (02 công chức thành phố, 25 viên chức sự nghiệp GD&ĐT)" in document
+    assert "quyết định cho thôi việc 05 viên chức giáo dục, 01 viên chức Ban QLDA" in document
 
     # every example query of docs/analysts.md runs on the published warehouse, read-only
     queries = re.findall(r"```sql\n(.*?)```", (REPO_ROOT / "docs" / "analysts.md").read_text(encoding="utf-8"), re.S)
