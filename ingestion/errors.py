@@ -54,6 +54,12 @@ class IngestError:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def location(self) -> dict:
+        """Where the error is, without its message: a message may repeat what a clerk typed (a name
+        typed in the wrong column), so only this goes into the warehouse; the full report stays in
+        the landing area's quarantine."""
+        return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column}
+
 
 class WorkbookRejected(Exception):
     """The workbook cannot be loaded as it is; it carries every error found, not just the first."""

@@ -90,7 +90,7 @@ def parse_number(value: object) -> float | None:
     if isinstance(value, (int, float)):
         return float(value)
     text = clean_text(value)
-    if text is None:
+    if text is None or text in {"-", "–", "—"}:  # forms write a dash for "none"
         return None
     match = re.match(r"^([+-]?[\d.,\s]*\d)(?:\s*[^\d\s.,][^\d]*)?$", text)
     if not match:

@@ -50,6 +50,16 @@ def _label_key(value: object) -> str:
     return fold(_PARENTHESISED.sub(" ", clean_text(value) or ""))
 
 
+def _label_matches(cell: object, label: str) -> bool:
+    """A header cell names this column: same words, and if both say a unit in brackets, the same
+    unit ("Số tiền (triệu đồng)" is not "Số tiền (đồng)"); hints like "(dd/mm/yyyy)" may be added."""
+    if _label_key(cell) != _label_key(label):
+        return False
+    cell_units = _PARENTHESISED.findall(fold(cell))
+    label_units = _PARENTHESISED.findall(fold(label))
+    return not (cell_units and label_units) or cell_units == label_units
+
+
 def _is_blank(cells: list[object]) -> bool:
     return all(clean_text(c) is None for c in cells)
 
@@ -79,9 +89,8 @@ def _find_sheet(names: list[str], workbook: CalamineWorkbook, source: Source) ->
 
 
 def _find_header(grid: list[list], source: Source) -> int | None:
-    wanted = {_label_key(label) for label in source.required_labels}
     for index, row in enumerate(grid[:60]):
-        if wanted <= {_label_key(cell) for cell in row}:
+        if all(any(_label_matches(cell, label) for cell in row) for label in source.required_labels):
             return index
     return None
 
@@ -120,13 +129,11 @@ def _map_columns(grid: list[list], header_index: int, source: Source) -> tuple[d
     if header_index + 1 < len(grid):
         candidate_rows.append(grid[header_index + 1])
     for depth, row in enumerate(candidate_rows):
-        keys = [_label_key(cell) for cell in row]
         for column in source.columns:
             if column.name in mapping:
                 continue
-            labels = {_label_key(label) for label in column.labels}
-            for index, key in enumerate(keys):
-                if key in labels and index not in mapping.values():
+            for index, cell in enumerate(row):
+                if any(_label_matches(cell, label) for label in column.labels) and index not in mapping.values():
                     mapping[column.name] = index
                     rows_used = max(rows_used, depth + 1)
                     break
@@ -164,6 +171,10 @@ def _convert(column: Column, value: object, year: int | None) -> object:
     if number is not None and column.min is not None and number < column.min:
         raise Invalid(
             f"phải từ {column.min:g} trở lên, không phải {number:g}", f"must be at least {column.min:g}, not {number:g}"
+        )
+    if number is not None and column.max is not None and number > column.max:
+        raise Invalid(
+            f"phải từ {column.max:g} trở xuống, không phải {number:g}", f"must be at most {column.max:g}, not {number:g}"
         )
     return number
 
@@ -280,7 +291,9 @@ def parse_workbook(path: Path, source: Source, units: UnitDirectory, display_nam
     rows: list[dict] = []
     row_numbers: list[int] = []
     end_markers = [fold(marker) for marker in source.end_markers]
-    for index in range(header_index + header_rows, len(grid)):
+    skip_markers = [fold(marker) for marker in source.skip_markers]
+    first_row = header_index + header_rows
+    for index in range(first_row, len(grid)):
         raw = grid[index]
         cells = [raw[mapping[c.name]] if c.name in mapping else None for c in source.columns]
         if _is_blank(raw):
@@ -288,8 +301,10 @@ def parse_workbook(path: Path, source: Source, units: UnitDirectory, display_nam
         first = next((fold(c) for c in raw if clean_text(c)), "")
         if any(first.startswith(marker) for marker in end_markers):
             break
-        if _is_column_number_row(raw):
-            continue  # the "(1) (2) (3)" column-number row of official forms
+        if any(first.startswith(marker) for marker in skip_markers):
+            continue  # a totals or subtotal line
+        if all(_is_blank(r) for r in grid[first_row:index]) and _is_column_number_row(raw):
+            continue  # the "(1) (2) (3)" column-number row of official forms, right under the header
         data_cells = [v for c, v in zip(source.columns, cells, strict=True) if c.name != "seq_no"]
         if _is_blank(data_cells):
             continue  # a pre-numbered but empty register line

@@ -71,7 +71,7 @@ def _normalise(column: str, value: object) -> str | None:
     text = clean_text(value)
     if text is None:
         return None
-    if column == "id_number":
+    if column.endswith("id_number"):
         return re.sub(r"[^0-9a-z]", "", fold(text))
     return fold(text)
 

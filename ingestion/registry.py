@@ -24,7 +24,9 @@ DEFAULT_TITLE_FIELDS = {
     "unit": {"label": "Đơn vị", "label_en": "reporting unit"},
     "year": {"label": "Năm", "label_en": "year"},
 }
-DEFAULT_END_MARKERS = ("Tổng cộng", "Người ghi sổ", "Người lập", "Thủ trưởng")
+DEFAULT_END_MARKERS = ("Người ghi sổ", "Người lập", "Thủ trưởng")
+# Totals and subtotals ("Tổng cộng", "Cộng quý I") are not data, but lines may follow them.
+DEFAULT_SKIP_MARKERS = ("Tổng cộng", "Tổng số", "Cộng")
 DUCKDB_TYPES = {
     "text": "VARCHAR",
     "integer": "BIGINT",
@@ -45,6 +47,7 @@ class Column:
     aliases: tuple[str, ...] = ()
     choices: dict[str, str] = field(default_factory=dict)
     min: float | None = None
+    max: float | None = None
     within_year: bool = False
     description_en: str = ""
     hint_vi: str = ""
@@ -68,12 +71,14 @@ class Source:
     title_en: str
     form_vi: str
     grain: str
+    grain_vi: str
     file_stem: str
     file_patterns: tuple[str, ...]
     sheet: str
     reporting_unit_kinds: tuple[str, ...]
     required_labels: tuple[str, ...]
     end_markers: tuple[str, ...]
+    skip_markers: tuple[str, ...]
     title_fields: dict[str, dict[str, str]]
     columns: tuple[Column, ...]
     pseudonyms: tuple[Pseudonym, ...]
@@ -98,6 +103,7 @@ COLUMN_KEYS = {
     "name",
     "header",
     "type",
+    "max",
     "required",
     "personal",
     "aliases",
@@ -107,8 +113,8 @@ COLUMN_KEYS = {
     "description_en",
     "hint_vi",
 }
-SOURCE_KEYS = {"id", "title_vi", "title_en", "form_vi", "grain", "file_stem", "file_patterns", "sheet", "reporting_unit_kinds",
-               "header", "title_fields", "columns", "pseudonyms", "allow_empty"}  # fmt: skip
+SOURCE_KEYS = {"id", "title_vi", "title_en", "form_vi", "grain", "grain_vi", "file_stem", "file_patterns", "sheet",
+               "reporting_unit_kinds", "header", "title_fields", "columns", "pseudonyms", "allow_empty"}  # fmt: skip
 
 
 def _source_from_dict(raw: dict) -> Source:
@@ -136,6 +142,7 @@ def _source_from_dict(raw: dict) -> Source:
                 aliases=tuple(spec.get("aliases", ())),
                 choices=dict(spec.get("choices", {})),
                 min=spec.get("min"),
+                max=spec.get("max"),
                 within_year=bool(spec.get("within_year", False)),
                 description_en=spec.get("description_en", ""),
                 hint_vi=spec.get("hint_vi", ""),
@@ -160,12 +167,14 @@ def _source_from_dict(raw: dict) -> Source:
         title_en=raw["title_en"],
         form_vi=raw.get("form_vi", ""),
         grain=raw.get("grain", ""),
+        grain_vi=raw.get("grain_vi", ""),
         file_stem=raw["file_stem"],
         file_patterns=tuple(raw["file_patterns"]),
         sheet=raw["sheet"],
         reporting_unit_kinds=tuple(raw["reporting_unit_kinds"]),
         required_labels=tuple(header["required_labels"]),
         end_markers=tuple(header.get("end_markers", DEFAULT_END_MARKERS)),
+        skip_markers=tuple(header.get("skip_markers", DEFAULT_SKIP_MARKERS)),
         title_fields=dict(raw.get("title_fields", DEFAULT_TITLE_FIELDS)),
         columns=tuple(columns),
         pseudonyms=tuple(pseudonyms),

@@ -193,7 +193,7 @@ def _instructions(workbook: xlsxwriter.Workbook, source: Source, plain, header, 
     notes = [
         f"HƯỚNG DẪN GHI {source.title_vi.upper()}",
         f"1. Mỗi đơn vị lập một tệp cho mỗi năm. Ghi tên đơn vị ở dòng «{unit_field}: ...» và năm ở dòng «{year_field}: ...».",
-        "2. Không xóa, không đổi tên các cột và dòng tiêu đề. Mỗi dòng là một " + source.grain.split("(")[-1].rstrip(")") + ".",
+        f"2. Không xóa, không đổi tên các cột và dòng tiêu đề. Mỗi dòng ghi một {source.grain_vi or 'trường hợp'}.",
         "3. Ngày ghi dạng dd/mm/yyyy. Các cột có danh sách thì chọn trong danh sách.",
         "4. Gửi lại cả tệp khi có sửa đổi: tệp gửi sau thay thế tệp gửi trước của cùng đơn vị, cùng năm.",
         "5. Họ tên, địa chỉ, số giấy tờ và nội dung vụ việc là dữ liệu cá nhân: chỉ lưu tại nơi tiếp nhận, "

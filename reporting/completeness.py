@@ -24,7 +24,7 @@ obligations as (
 units as (
 
     select * from marts.dim_admin_unit
-    where parent_unit_id = $city and valid_from <= $end and coalesce(valid_to, date '9999-12-31') >= $end
+    where parent_unit_id = $city and valid_from <= $end and coalesce(valid_to, date '9999-12-31') >= $start
 
 ),
 
@@ -67,7 +67,7 @@ order by owed.source_id, owed.report_order, owed.unit_id
 
 def store_completeness(con: duckdb.DuckDBPyConnection, period: ReportPeriod, city_unit_id: str) -> dict:
     """Write ``report.completeness`` for the period; returns the reporting rate of each source."""
-    rows = con.execute(COMPLETENESS_SQL, {"city": city_unit_id, "end": period.end}).fetchall()
+    rows = con.execute(COMPLETENESS_SQL, {"city": city_unit_id, "start": period.start, "end": period.end}).fetchall()
     con.execute("CREATE SCHEMA IF NOT EXISTS report")
     con.execute(
         """

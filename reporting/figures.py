@@ -42,8 +42,18 @@ def compute_figures(con: duckdb.DuckDBPyConnection, period: ReportPeriod, catalo
     catalogue = catalogue or load_catalogue()
     scopes = catalogue["scopes"]
     params = {"start": period.start, "end": period.end, "city": catalogue["city_unit_id"]}
+    submitted = {
+        source_id
+        for (source_id,) in con.execute(
+            "select distinct source_id from marts.fct_source_submissions where report_year between ? and ?",
+            [period.start.year, period.end.year],
+        ).fetchall()
+    }
     figures = []
     for spec in catalogue["figures"]:
+        needs = spec.get("requires", [])
+        if needs and not submitted & set(needs):
+            continue  # no register behind it for the period: unknown, not zero
         for scope in spec.get("scopes", ["city"]):
             sql = spec["sql"].replace("{scope}", f"({scopes[scope]['filter']})")
             used = {name: value for name, value in params.items() if f"${name}" in sql}
@@ -57,10 +67,10 @@ def compute_figures(con: duckdb.DuckDBPyConnection, period: ReportPeriod, catalo
 
 def format_vi(value: float) -> str:
     """Vietnamese number style: ``1.214``, ``9.687,9``."""
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", ".")
-    whole, _, decimals = f"{value:,.2f}".rstrip("0").partition(".")
-    return f"{whole.replace(',', '.')},{decimals}"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    whole, _, decimals = text.partition(".")
+    whole = whole.replace(",", ".")
+    return f"{whole},{decimals}" if decimals else whole
 
 
 def period_phrase(period: ReportPeriod) -> str:

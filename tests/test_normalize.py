@@ -30,6 +30,11 @@ def test_text_that_is_not_a_number_is_an_error_in_both_languages(written):
     assert "number" in caught.value.en or "comma" in caught.value.en
 
 
+def test_a_dash_in_a_number_cell_means_none():
+    assert parse_number("-") is None
+    assert parse_integer(" – ") is None
+
+
 def test_integers_reject_fractions_instead_of_rounding():
     assert parse_integer("2") == 2
     assert parse_integer(7.0) == 7

@@ -174,3 +174,45 @@ def test_a_row_of_numbers_is_data_not_the_column_number_row(tmp_path, units):
     assert _is_column_number_row(["(1)", "(2)", "(3)", "(4)"])
     assert _is_column_number_row([1, 2, 3, 4, 5])
     assert not _is_column_number_row([1, 412, 500, 0, 3])
+
+
+def test_a_header_in_other_units_is_not_taken_for_the_contract_s(tmp_path, units):
+    """ "Số tiền đã thu hồi (triệu đồng)" is not the contract's "(đồng)": loading it would be out by 10⁶."""
+    from ingestion.registry import load_sources
+
+    source = next(s for s in load_sources() if s.id == "inspection_followup")
+    path = tmp_path / "ket-luan.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Thực hiện kết luận")
+    sheet.write(0, 0, "Đơn vị: Thanh tra thành phố")
+    sheet.write(1, 0, "Năm: 2023")
+    sheet.write_row(3, 0, ["STT", "Số kết luận", "Ngày kết luận", "Đối tượng thanh tra", "Số tiền phải thu hồi (triệu đồng)",
+                           "Số tiền đã thu hồi (triệu đồng)", "Tình hình thực hiện"])  # fmt: skip
+    sheet.write_row(4, 0, [1, "01/KL", "01/06/2023", "Phòng X", 120, 20, "Đang thực hiện"])
+    workbook.close()
+    with pytest.raises(WorkbookRejected) as caught:
+        parse_workbook(path, source, units)
+    assert any("Số tiền đã thu hồi (đồng)" in e.vi for e in caught.value.errors)
+
+
+def test_subtotal_lines_are_skipped_and_the_lines_after_them_kept(tmp_path, units):
+    path = _handmade(tmp_path / "tcd.xlsx", [
+        [1, "Lò Văn A", "05/01/2023", 1, "Tiếp thường xuyên", "ST-1", "Lần đầu", "Khiếu nại"],
+        ["Cộng quý I", None, None, 1],
+        [2, "Lò Thị B", "06/04/2023", 2, "Tiếp thường xuyên", "ST-2", "Lần đầu", "Tố cáo"],
+    ])  # fmt: skip
+    parsed = parse_workbook(path, reception_source(), units)
+    assert [r["case_ref"] for r in parsed.rows] == ["ST-1", "ST-2"]
+
+
+def test_month_thirteen_is_an_error_not_a_failed_build(tmp_path, units):
+    from ingestion.registry import load_sources
+    from ingestion.templates import write_register
+
+    source = next(s for s in load_sources() if s.id == "reform_indicator")
+    path = tmp_path / "cchc.xlsx"
+    write_register(path, source, "Phường Tân Phong", 2023, [{"month": 13, "dossiers_resolved_on_time": 5}])
+    with pytest.raises(WorkbookRejected) as caught:
+        parse_workbook(path, source, units)
+    (error,) = caught.value.errors
+    assert "từ 12 trở xuống" in error.vi and "at most 12" in error.en

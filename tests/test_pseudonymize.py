@@ -46,3 +46,8 @@ def test_key_from_the_airflow_connection(monkeypatch):
     secret = "from-an-airflow-connection-" + "9" * 16
     monkeypatch.setenv("AIRFLOW_CONN_LAICHAU_PSEUDONYM_KEY", f'{{"conn_type": "generic", "password": "{secret}"}}')
     assert load_key() == secret.encode()
+
+
+def test_every_id_number_column_is_normalised_before_hashing():
+    key = b"k" * 32
+    assert pseudonym(key, {"sender_id_number": "0121 5285 0780"}, {}) == pseudonym(key, {"sender_id_number": "012152850780"}, {})

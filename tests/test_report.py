@@ -14,6 +14,9 @@ def test_vietnamese_number_format():
     assert format_vi(9687.9) == "9.687,9"
     assert format_vi(2206283982) == "2.206.283.982"
     assert format_vi(44) == "44"
+    assert format_vi(99.999) == "100"
+    assert format_vi(97.47) == "97,47"
+    assert format_vi(12500000.000000002) == "12.500.000"
 
 
 def test_sentence_for_a_period_not_starting_on_1_january():
@@ -63,6 +66,7 @@ def test_figures_are_computed_from_the_marts_and_replaced_per_period(tmp_path):
         "create table marts.dim_admin_unit (unit_id varchar, parent_unit_id varchar, unit_kind varchar, "
         "area_ha double, population integer, ethnic_groups integer, valid_from date, valid_to date)"
     )
+    con.execute("create table marts.fct_source_submissions as select 'citizen_reception' as source_id, 2023 as report_year")
     period = ReportPeriod(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
     catalogue = load_catalogue()
     catalogue = {**catalogue, "figures": [f for f in catalogue["figures"] if f["key"].startswith(("reception.", "city."))]}
@@ -74,3 +78,5 @@ def test_figures_are_computed_from_the_marts_and_replaced_per_period(tmp_path):
     store_report(con, period, compute_figures(con, period, catalogue), [])
     store_report(con, period, compute_figures(con, period, catalogue), [])
     assert con.execute("select count(*) from report.figures where period = '2023'").fetchone() == (9,)
+    # a year no register was sent for: the figures are unknown, not zero
+    assert compute_figures(con, ReportPeriod(dt.date(2024, 1, 1), dt.date(2024, 12, 31)), catalogue) == []
