@@ -9,7 +9,7 @@ source means adding an entry (docs/adding-a-source.md), not code.
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
 
@@ -99,20 +99,8 @@ class Source:
         return any(fnmatch.fnmatch(folded, fold(p).replace(" ", "_")) for p in self.file_patterns)
 
 
-COLUMN_KEYS = {
-    "name",
-    "header",
-    "type",
-    "max",
-    "required",
-    "personal",
-    "aliases",
-    "choices",
-    "min",
-    "within_year",
-    "description_en",
-    "hint_vi",
-}
+# A column entry may set exactly the fields of Column.
+COLUMN_KEYS = {f.name for f in fields(Column)}
 SOURCE_KEYS = {"id", "title_vi", "title_en", "form_vi", "grain", "grain_vi", "file_stem", "file_patterns", "sheet",
                "reporting_unit_kinds", "header", "title_fields", "columns", "pseudonyms", "allow_empty"}  # fmt: skip
 

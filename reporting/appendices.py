@@ -15,6 +15,7 @@ import yaml
 from ingestion.registry import load_sources
 from pipeline.period import ReportPeriod
 from reporting.exports import csv_safe
+from reporting.figures import run_period_sql
 
 DEFINITIONS = Path(__file__).resolve().parent / "appendices.yml"
 TOTAL_LABEL = "Tổng cộng"
@@ -41,7 +42,7 @@ def compute_appendices(con: duckdb.DuckDBPyConnection, period: ReportPeriod, cit
     params = {"start": period.start, "end": period.end, "city": city_unit_id}
 
     def run(sql: str) -> list[tuple]:
-        return con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).fetchall()
+        return run_period_sql(con, sql, params)
 
     units = run(definitions["units_sql"])
     titles = {s.id: s.title_vi for s in load_sources()}

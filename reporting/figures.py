@@ -32,6 +32,12 @@ class Figure:
     published: bool = True
 
 
+def run_period_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> list[tuple]:
+    """Run catalogue SQL with those of the named parameters ($start, $end, $city) it uses:
+    DuckDB refuses parameters a statement does not mention."""
+    return con.execute(sql, {name: value for name, value in params.items() if f"${name}" in sql}).fetchall()
+
+
 @cache
 def load_catalogue(path: Path = CATALOGUE) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -56,8 +62,8 @@ def compute_figures(con: duckdb.DuckDBPyConnection, period: ReportPeriod, catalo
             continue  # no register behind it for the period: unknown, not zero
         for scope in spec.get("scopes", ["city"]):
             sql = spec["sql"].replace("{scope}", f"({scopes[scope]['filter']})")
-            used = {name: value for name, value in params.items() if f"${name}" in sql}
-            row = con.execute(sql, used).fetchone()
+            rows = run_period_sql(con, sql, params)
+            row = rows[0] if rows else None
             if row is None or row[0] is None:
                 continue
             label = spec["label_vi"] if scope == "city" else f"{spec['label_vi']} - {scopes[scope]['label_vi'].lower()}"
