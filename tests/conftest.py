@@ -26,7 +26,8 @@ os.environ["LAICHAU_PSEUDONYM_KEY"] = "test-key-" + "0123456789abcdef" * 3
 os.environ["LAICHAU_DATA_DIR"] = str(_SESSION_DIR / "data-default")
 
 SAMPLE_LANDING = REPO_ROOT / "sample_data" / "landing"
-FIGURES_FILE = REPO_ROOT.parent / "shared" / "seed" / "figures-2023.yaml"
+# The 2023 report's figures, copied from the seed report: the golden values the pipeline must reproduce.
+FIGURES_FILE = REPO_ROOT / "tests" / "fixtures" / "figures-2023.yaml"
 TEST_KEY = os.environ["LAICHAU_PSEUDONYM_KEY"].encode()
 
 
