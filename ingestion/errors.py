@@ -6,7 +6,10 @@ first and English second. Messages about personal columns never repeat the value
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def column_letter(index: int) -> str:
@@ -19,6 +22,14 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def printable(name: str) -> str:
+    """A file name safe to print in a report or a log: bytes that are not UTF-8 shown as \\xNN,
+    control characters (a newline in a name) as "?", and at most 300 characters."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    text = _UNPRINTABLE.sub("?", text)
+    return text if len(text) <= 300 else text[:150] + "…" + text[-149:]
+
+
 @dataclass(frozen=True)
 class IngestError:
     file: str
@@ -27,6 +38,8 @@ class IngestError:
     column: str | None  # e.g. "C «Ngày tiếp»"
     vi: str
     en: str
+    # A short code of the rule broken ("not_a_number", "unit_mismatch"...): what the warehouse keeps.
+    rule: str = "invalid"
 
     def where_vi(self) -> str:
         parts = [f"Tệp «{self.file}»"]
@@ -58,7 +71,12 @@ class IngestError:
         """Where the error is, without its message: a message may repeat what a clerk typed (a name
         typed in the wrong column), so only this goes into the warehouse; the full report stays in
         the landing area's quarantine."""
-        return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column}
+        return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column, "rule": self.rule}
+
+
+def whole_file(file: str, rule: str, vi: str, en: str) -> WorkbookRejected:
+    """A rejection of the file as a whole (it cannot be opened, it is too large, ...)."""
+    return WorkbookRejected([IngestError(file, None, None, None, vi, en, rule)])
 
 
 class WorkbookRejected(Exception):

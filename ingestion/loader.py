@@ -1,15 +1,21 @@
 """Loads landing-folder workbooks into DuckDB's ``raw`` schema, with lineage and history.
 
-For every file in the landing folder:
+For every entry of the landing folder, oldest first:
 
-* unchanged since it was last loaded (same sha256) → skipped;
-* readable and within its contract → its rows are appended to ``raw.<source>`` with lineage
-  (file, sha256, sheet, row number, load time) and a row in ``raw._loads``; an earlier load of
-  the same unit, source and year is marked superseded, never deleted;
-* anything else → copied to quarantine beside an error report (Vietnamese and English), and a
-  row in ``raw._rejections``. The other files go on; nothing already loaded is touched.
+* not a regular file (a symlink, a fifo, a device) → refused with a report, never followed,
+  opened or copied;
+* already loaded (same sha256) → skipped; but if it arrives again (a clerk re-sends an earlier
+  version), that earlier load becomes current again: the latest *arrival* of a unit's workbook
+  is what counts;
+* quarantined before under the same reading rules → skipped (``still_quarantined``); when the
+  rules change (``reader_version``) or someone asks (``requeue``), it is read again;
+* otherwise it is read in a child process (``ingestion.sandbox``) with memory and time limits:
+  its rows are bulk-inserted into ``raw.<source>`` with lineage (file, sha256, sheet, row
+  number, load time) and a row in ``raw._loads``; or the file is copied to quarantine beside an
+  error report (Vietnamese and English), with a row in ``raw._rejections`` that holds only where
+  the errors are and which rules they broke, never what was typed.
 
-Personal columns are turned into keyed pseudonyms here and dropped, so they never reach DuckDB.
+One bad file never stops the others; nothing already loaded is deleted.
 """
 
 from __future__ import annotations
@@ -18,17 +24,22 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 import shutil
+import stat
+import tempfile
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import duckdb
 
-from ingestion.errors import IngestError, WorkbookRejected
-from ingestion.parser import ParsedWorkbook, identify_source, parse_workbook
-from ingestion.pseudonymize import pseudonym
-from ingestion.registry import Source, load_sources
-from ingestion.units import UnitDirectory
+from ingestion import limits
+from ingestion.errors import IngestError, WorkbookRejected, printable
+from ingestion.filecheck import refuse_special
+from ingestion.registry import SOURCES_DIR, Source, load_sources
+from ingestion.sandbox import ReadJob, ReadResult, read_all
+from ingestion.units import SEED_PATH
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +68,14 @@ CREATE TABLE IF NOT EXISTS raw._loads (
     superseded_by VARCHAR,
     superseded_at TIMESTAMP
 );
+ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS arrived_at TIMESTAMP;
+ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS status VARCHAR DEFAULT 'accepted';
+ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS rejected_at TIMESTAMP;
+ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS rejection_json VARCHAR;
+ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS skipped_rows INTEGER;
+ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS reader_version VARCHAR;
+UPDATE raw._loads SET arrived_at = loaded_at WHERE arrived_at IS NULL;
+UPDATE raw._loads SET status = 'accepted' WHERE status IS NULL;
 CREATE TABLE IF NOT EXISTS raw._rejections (
     file_path VARCHAR NOT NULL,
     file_sha256 VARCHAR NOT NULL,
@@ -66,14 +85,24 @@ CREATE TABLE IF NOT EXISTS raw._rejections (
     errors_json VARCHAR NOT NULL,
     quarantine_path VARCHAR NOT NULL
 );
+ALTER TABLE raw._rejections ADD COLUMN IF NOT EXISTS unit_id VARCHAR;
+ALTER TABLE raw._rejections ADD COLUMN IF NOT EXISTS report_year INTEGER;
+ALTER TABLE raw._rejections ADD COLUMN IF NOT EXISTS report_path VARCHAR;
+ALTER TABLE raw._rejections ADD COLUMN IF NOT EXISTS reader_version VARCHAR;
+CREATE TABLE IF NOT EXISTS raw._arrivals (
+    file_path VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL,
+    modified_ns BIGINT NOT NULL,
+    seen_at TIMESTAMP NOT NULL
+);
 """
 
 
 @dataclass
 class FileOutcome:
     path: str
-    sha256: str
-    status: str  # loaded | unchanged | quarantined | still_quarantined
+    sha256: str | None
+    status: str  # loaded | unchanged | reinstated | quarantined | still_quarantined
     source_id: str | None = None
     unit_id: str | None = None
     year: int | None = None
@@ -81,7 +110,9 @@ class FileOutcome:
     load_id: str | None = None
     superseded: str | None = None
     errors: list[IngestError] = field(default_factory=list)
-    quarantine_path: str | None = None
+    quarantine_path: str | None = None  # the quarantined copy (None: not copied, e.g. a symlink)
+    report_path: str | None = None  # its .errors.txt
+    skipped_rows: int = 0
 
 
 @dataclass
@@ -92,14 +123,33 @@ class IngestReport:
         return [f for f in self.files if f.status in statuses]
 
     def summary(self) -> dict:
+        """What travels as XCom and into the run summary: file names, counts and report paths only."""
         return {
-            "loaded": [f.path for f in self.with_status("loaded")],
+            "loaded": [f.path for f in self.with_status("loaded", "reinstated")],
             "unchanged": [f.path for f in self.with_status("unchanged")],
             "quarantined": [
-                {"file": f.path, "errors": len(f.errors), "report": f.quarantine_path}
+                {
+                    "file": f.path,
+                    "errors": len(f.errors),
+                    "rules": sorted({e.rule for e in f.errors}),
+                    "report": f.report_path,
+                    "new": f.status == "quarantined",
+                }
                 for f in self.with_status("quarantined", "still_quarantined")
             ],
         }
+
+
+@cache
+def reader_version() -> str:
+    """A digest of everything that decides how a workbook is read: the reading code, the source
+    registry and the unit seed. A file quarantined under other rules is read again."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted([*package.glob("*.py"), *SOURCES_DIR.glob("*.yml"), SEED_PATH]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def sha256_of(path: Path) -> str:
@@ -110,20 +160,47 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def landing_files(landing: Path) -> list[Path]:
-    """Every file a clerk dropped, oldest first.
+def _is_ours(relative: Path) -> bool:
+    """The pipeline's own folders inside landing (the quarantine), and hidden or lock files."""
+    return (
+        relative.parts[0] == "_quarantine"
+        or any(part.startswith(".") for part in relative.parts)
+        or (relative.name.startswith("~$"))
+    )
 
-    Office lock files (``~$``) and hidden files are not theirs; folders starting with ``_`` or
-    ``.`` are the pipeline's own (``_quarantine``).
+
+def landing_entries(landing: Path) -> list[Path]:
+    """Every entry a clerk dropped, oldest first, without following links.
+
+    Symlinks are listed (to be refused with a report), never followed into; Office lock files
+    (``~$``) and hidden files are not the clerks' work; ``_quarantine`` is the pipeline's own.
     """
-    files = [
-        p
-        for p in landing.rglob("*")
-        if p.is_file()
-        and not p.name.startswith((".", "~$"))
-        and not any(part.startswith((".", "_")) for part in p.relative_to(landing).parts[:-1])
-    ]
-    return sorted(files, key=lambda p: (p.stat().st_mtime, str(p)))
+    found: list[tuple[int, str, Path]] = []
+    for root, directories, files in os.walk(landing, followlinks=False):
+        here = Path(root)
+        kept = []
+        for name in directories:
+            path = here / name
+            relative = path.relative_to(landing)
+            if _is_ours(relative):
+                continue
+            if path.is_symlink():
+                found.append((path.lstat().st_mtime_ns, str(relative), path))
+            else:
+                kept.append(name)
+        directories[:] = kept
+        for name in files:
+            path = here / name
+            relative = path.relative_to(landing)
+            if _is_ours(relative):
+                continue
+            found.append((path.lstat().st_mtime_ns, str(relative), path))
+    return [path for _, _, path in sorted(found, key=lambda item: (item[0], item[1]))]
+
+
+def landing_files(landing: Path) -> list[Path]:
+    """The regular files among ``landing_entries``."""
+    return [p for p in landing_entries(landing) if stat.S_ISREG(p.lstat().st_mode)]
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection, sources: tuple[Source, ...]) -> None:
@@ -133,44 +210,28 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection, sources: tuple[Source, ...
         columns = LINEAGE_COLUMNS + source.stored_columns()
         ddl = ", ".join(f"{name} {kind}" for name, kind in columns)
         con.execute(f"CREATE TABLE IF NOT EXISTS {source.raw_table} ({ddl})")
-        existing = {
-            row[0]
-            for row in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = ?",
-                [source.id],
-            ).fetchall()
-        }
         for name, kind in source.stored_columns():
-            if name not in existing:
-                con.execute(f"ALTER TABLE {source.raw_table} ADD COLUMN {name} {kind}")
+            con.execute(f"ALTER TABLE {source.raw_table} ADD COLUMN IF NOT EXISTS {name} {kind}")
 
 
-def _records(parsed: ParsedWorkbook, key: bytes) -> list[dict]:
-    """Rows as stored: personal columns replaced by their pseudonyms, then dropped."""
-    personal = {c.name for c in parsed.source.columns if c.personal}
-    out = []
-    for row in parsed.rows:
-        record = {name: value for name, value in row.items() if name not in personal}
-        for spec in parsed.source.pseudonyms:
-            record[spec.name] = pseudonym(
-                key,
-                {c: row.get(c) for c in spec.prefer},
-                {c: row.get(c) for c in spec.fallback},
-            )
-        out.append(record)
-    return out
-
-
-def _quarantine(path: Path, relative: str, sha: str, errors: list[IngestError], quarantine: Path, now: dt.datetime) -> Path:
-    """Copy the file aside with its error report; the clerk's original stays where it was."""
+def _quarantine(
+    path: Path, name: str, sha: str | None, errors: list[IngestError], quarantine: Path, now: dt.datetime, copy: bool
+) -> tuple[Path | None, Path]:
+    """Copy the file aside (if it is a regular file) with its error report; the clerk's original
+    stays where it was. Names are bounded and hash-based: the clerk's name is inside the report."""
     quarantine.mkdir(parents=True, exist_ok=True)
-    stem = f"{now:%Y%m%dT%H%M%S}_{sha[:8]}_{path.name}"
-    target = quarantine / stem
-    shutil.copy2(path, target)
+    token = (sha or "").removeprefix("path-").removeprefix("size-") or hashlib.sha256(os.fsencode(str(path))).hexdigest()
+    suffix = path.suffix.lower() if path.suffix.lower() in (*limits.ACCEPTED_SUFFIXES, ".csv") else ".bin"
+    stem = f"{now:%Y%m%dT%H%M%S}_{token[:16]}"
+    target = None
+    if copy:
+        target = quarantine / f"{stem}{suffix}"
+        shutil.copyfile(path, target, follow_symlinks=False)
     lines = [
-        f"Tệp bị cách ly / Quarantined file: {relative}",
-        f"SHA-256: {sha}",
+        f"Tệp bị cách ly / Quarantined file: {name}",
+        f"SHA-256: {sha or '-'}",
         f"Thời điểm / When: {now:%d/%m/%Y %H:%M:%S} UTC",
+        f"Bản sao / Copy: {target.name if target else '(không chép / not copied)'}",
         "",
         "Tệp chưa được nạp vì các lỗi dưới đây. Sửa tệp rồi gửi lại vào thư mục tiếp nhận; "
         "số liệu đã nạp trước đó vẫn được giữ nguyên.",
@@ -180,74 +241,171 @@ def _quarantine(path: Path, relative: str, sha: str, errors: list[IngestError], 
         *(e.render() for e in errors),
         "",
     ]
-    (quarantine / f"{stem}.errors.txt").write_text("\n".join(lines), encoding="utf-8")
+    report = quarantine / f"{stem}.errors.txt"
+    report.write_text("\n".join(lines), encoding="utf-8")
     (quarantine / f"{stem}.errors.json").write_text(
-        json.dumps({"file": relative, "sha256": sha, "errors": [e.to_dict() for e in errors]}, ensure_ascii=False, indent=2),
+        json.dumps({"file": name, "sha256": sha, "errors": [e.to_dict() for e in errors]}, ensure_ascii=False, indent=2),
         encoding="utf-8",
     )
-    return target
+    return target, report
+
+
+class _Clock:
+    """Strictly increasing timestamps: the order of arrivals within one run is the landing order."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        latest = con.execute("SELECT max(arrived_at) FROM raw._loads").fetchone()[0]
+        self.last = latest or dt.datetime.min
+
+    def now(self) -> dt.datetime:
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        self.last = max(now, self.last + dt.timedelta(microseconds=1))
+        return self.last
 
 
 def _store(
-    con: duckdb.DuckDBPyConnection, parsed: ParsedWorkbook, relative: str, sha: str, key: bytes, now: dt.datetime
+    con: duckdb.DuckDBPyConnection, source: Source, result: ReadResult, job: ReadJob, sha: str, arrived: dt.datetime
 ) -> tuple[str, str | None]:
-    source = parsed.source
-    load_id = f"{source.id}:{parsed.unit.unit_id}:{parsed.year}:{sha[:16]}"
-    records = _records(parsed, key)
-    names = [name for name, _ in LINEAGE_COLUMNS] + [name for name, _ in source.stored_columns()]
-    lineage = [load_id, relative, sha, parsed.sheet]
-    values = [
-        [*lineage, row_number, now, *(record.get(name) for name, _ in source.stored_columns())]
-        for record, row_number in zip(records, parsed.row_numbers, strict=True)
-    ]
-    placeholders = ", ".join("?" for _ in names)
+    load_id = f"{source.id}:{result.unit_id}:{result.year}:{sha[:16]}"
+    names = [name for name, _ in source.stored_columns()]
+    lineage = ", ".join(name for name, _ in LINEAGE_COLUMNS)
     con.execute("BEGIN TRANSACTION")
     try:
-        if values:  # a nil return loads no lines but is still a submission
-            con.executemany(f"INSERT INTO {source.raw_table} ({', '.join(names)}) VALUES ({placeholders})", values)
-        previous = con.execute(
-            "SELECT load_id FROM raw._loads WHERE source_id = ? AND unit_id = ? AND report_year = ? AND superseded_by IS NULL",
-            [source.id, parsed.unit.unit_id, parsed.year],
-        ).fetchone()
+        if result.rows:  # a nil return loads no lines but is still a submission
+            con.execute(
+                f"INSERT INTO {source.raw_table} ({lineage}, {', '.join(names)}) "
+                f"SELECT ?, ?, ?, ?, _row_number, ?, {', '.join(names)} FROM read_parquet(?)",
+                [load_id, job.name, sha, result.sheet, arrived, job.out],
+            )
+        previous = _make_current(con, source.id, result.unit_id, result.year, load_id, arrived)
         con.execute(
-            "UPDATE raw._loads SET superseded_by = ?, superseded_at = ? "
-            "WHERE source_id = ? AND unit_id = ? AND report_year = ? AND superseded_by IS NULL",
-            [load_id, now, source.id, parsed.unit.unit_id, parsed.year],
-        )
-        con.execute(
-            "INSERT INTO raw._loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+            "INSERT INTO raw._loads (load_id, source_id, unit_id, written_unit, report_year, file_path, file_sha256, "
+            "sheet, row_count, loaded_at, arrived_at, status, skipped_rows, reader_version) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?)",
             [
                 load_id,
                 source.id,
-                parsed.unit.unit_id,
-                parsed.written_unit,
-                parsed.year,
-                relative,
+                result.unit_id,
+                result.written_unit,
+                result.year,
+                job.name,
                 sha,
-                parsed.sheet,
-                len(values),
-                now,
+                result.sheet,
+                result.rows,
+                arrived,
+                arrived,
+                result.skipped_rows,
+                reader_version(),
             ],
         )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return load_id, previous[0] if previous else None
+    return load_id, previous
 
 
-def _unknown_source_error(name: str, sources: tuple[Source, ...]) -> IngestError:
-    kinds_vi = "; ".join(f"{s.title_vi} (tên tệp dạng {', '.join(s.file_patterns)})" for s in sources)
-    kinds_en = "; ".join(f"{s.title_en} (file names like {', '.join(s.file_patterns)})" for s in sources)
-    return IngestError(
+def _make_current(
+    con: duckdb.DuckDBPyConnection, source_id: str, unit_id: str, year: int, load_id: str, arrived: dt.datetime
+) -> str | None:
+    """Mark the unit's current load of this source and year superseded by ``load_id``."""
+    previous = con.execute(
+        "SELECT load_id FROM raw._loads WHERE source_id = ? AND unit_id = ? AND report_year = ? "
+        "AND superseded_by IS NULL AND load_id <> ? AND status = 'accepted'",
+        [source_id, unit_id, year, load_id],
+    ).fetchone()
+    con.execute(
+        "UPDATE raw._loads SET superseded_by = ?, superseded_at = ? "
+        "WHERE source_id = ? AND unit_id = ? AND report_year = ? AND superseded_by IS NULL AND load_id <> ?",
+        [load_id, arrived, source_id, unit_id, year, load_id],
+    )
+    return previous[0] if previous else None
+
+
+def _reinstate(con: duckdb.DuckDBPyConnection, load_id: str, arrived: dt.datetime) -> str | None:
+    """An earlier workbook sent again becomes current again, without being read again."""
+    source_id, unit_id, year = con.execute(
+        "SELECT source_id, unit_id, report_year FROM raw._loads WHERE load_id = ?", [load_id]
+    ).fetchone()
+    previous = _make_current(con, source_id, unit_id, year, load_id, arrived)
+    con.execute(
+        "UPDATE raw._loads SET superseded_by = NULL, superseded_at = NULL, arrived_at = ? WHERE load_id = ?",
+        [arrived, load_id],
+    )
+    return previous
+
+
+def requeued_since(quarantine: Path) -> dict[str, dt.datetime]:
+    """Requeue requests (``python -m pipeline.cli requeue``): sha256 (or ``*``) → when asked."""
+    folder = quarantine / ".requeue"
+    if not folder.is_dir():
+        return {}
+    return {
+        marker.name: dt.datetime.fromtimestamp(marker.stat().st_mtime, dt.UTC).replace(tzinfo=None)
+        for marker in folder.iterdir()
+        if marker.is_file()
+    }
+
+
+def request_requeue(quarantine: Path, sha256: str | None) -> Path:
+    """Ask the next run to read a quarantined file again (``None``: every quarantined file)."""
+    folder = quarantine / ".requeue"
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / (sha256 or "*")
+    marker.write_text(dt.datetime.now(dt.UTC).isoformat() + "\n", encoding="utf-8")
+    return marker
+
+
+def _reject(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    name: str,
+    sha: str | None,
+    result: ReadResult,
+    quarantine: Path,
+    landing: Path,
+    now: dt.datetime,
+    copy: bool,
+) -> FileOutcome:
+    target, report = _quarantine(path, name, sha, result.errors, quarantine, now, copy)
+
+    def shown(p: Path | None) -> str | None:
+        return None if p is None else str(p.relative_to(landing) if p.is_relative_to(landing) else p)
+
+    con.execute(
+        "INSERT INTO raw._rejections (file_path, file_sha256, source_id, unit_id, report_year, rejected_at, "
+        "error_count, errors_json, quarantine_path, report_path, reader_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            name,
+            sha or "-",
+            result.source_id,
+            result.unit_id,
+            result.year,
+            now,
+            len(result.errors),
+            json.dumps([e.location() for e in result.errors], ensure_ascii=False),
+            shown(target) or "-",
+            shown(report),
+            reader_version(),
+        ],
+    )
+    log.warning(
+        "Quarantined %s: %d error(s) (%s); report %s",
         name,
-        None,
-        None,
-        None,
-        "không nhận ra đây là sổ/biểu nào: tên tệp và dòng tiêu đề không khớp với biểu mẫu nào. "
-        f"Hãy dùng đúng biểu mẫu và đặt tên tệp theo mẫu: {kinds_vi}",
-        "cannot tell which register or form this is: neither its name nor its header row matches a template. "
-        f"Use the template and name the file like: {kinds_en}",
+        len(result.errors),
+        ", ".join(sorted({e.rule for e in result.errors})),
+        shown(report),
+    )
+    return FileOutcome(
+        name,
+        sha,
+        "quarantined",
+        source_id=result.source_id,
+        unit_id=result.unit_id,
+        year=result.year,
+        errors=result.errors,
+        quarantine_path=str(target) if target else None,
+        report_path=str(report),
     )
 
 
@@ -256,73 +414,109 @@ def ingest_landing(
     landing: Path,
     quarantine: Path,
     key: bytes,
-    units: UnitDirectory | None = None,
     sources: tuple[Source, ...] | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
     """Load every new workbook in ``landing``; one bad file never stops the others."""
     sources = sources or load_sources()
-    units = units or UnitDirectory.from_seed()
+    by_id = {s.id: s for s in sources}
     ensure_raw_tables(con, sources)
-    loaded = {row[0] for row in con.execute("SELECT file_sha256 FROM raw._loads").fetchall()}
-    rejected = dict(con.execute("SELECT file_sha256, quarantine_path FROM raw._rejections").fetchall())
-    outcomes: list[FileOutcome] = []
-    for path in landing_files(landing):
-        relative = path.relative_to(landing).as_posix()
-        sha = sha256_of(path)
-        if sha in loaded:
-            outcomes.append(FileOutcome(relative, sha, "unchanged"))
-            continue
-        if sha in rejected:
-            outcomes.append(FileOutcome(relative, sha, "still_quarantined", quarantine_path=rejected[sha]))
-            continue
-        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        source = identify_source(path, sources)
-        try:
-            if source is None:
-                raise WorkbookRejected([_unknown_source_error(relative, sources)])
-            parsed = parse_workbook(path, source, units, display_name=relative)
-        except WorkbookRejected as rejection:
-            target = _quarantine(path, relative, sha, rejection.errors, quarantine, now)
-            target = target.relative_to(landing) if target.is_relative_to(landing) else target
-            con.execute(
-                "INSERT INTO raw._rejections VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    relative,
-                    sha,
-                    source.id if source else None,
-                    now,
-                    len(rejection.errors),
-                    json.dumps([e.to_dict() for e in rejection.errors], ensure_ascii=False),
-                    str(target),
-                ],
+    version = reader_version()
+    loads = {
+        sha: (load_id, status)
+        for sha, load_id, status in con.execute("SELECT file_sha256, load_id, status FROM raw._loads").fetchall()
+    }
+    current = {row[0] for row in con.execute("SELECT load_id FROM raw._loads WHERE superseded_by IS NULL").fetchall()}
+    rejected = {
+        sha: (when, report)
+        for sha, when, report in con.execute(
+            "SELECT file_sha256, max(rejected_at), arg_max(report_path, rejected_at) FROM raw._rejections "
+            "WHERE reader_version = ? GROUP BY ALL",
+            [version],
+        ).fetchall()
+    }
+    arrivals = {tuple(row) for row in con.execute("SELECT file_path, file_sha256, modified_ns FROM raw._arrivals").fetchall()}
+    requeue = requeued_since(quarantine)
+    clock = _Clock(con)
+    outcomes: list[FileOutcome | None] = []
+    jobs: list[tuple[int, ReadJob, Path, str]] = []
+    with tempfile.TemporaryDirectory(prefix="laichau-ingest-") as work:
+        for path in landing_entries(landing):
+            name = printable(path.relative_to(landing).as_posix())
+            info = path.lstat()
+            try:
+                refuse_special(path, name)
+            except WorkbookRejected as refusal:
+                # Never opened, so never hashed: it is known by a digest of its path.
+                token = "path-" + hashlib.sha256(os.fsencode(str(path))).hexdigest()[:32]
+                if token in rejected:
+                    outcomes.append(FileOutcome(name, None, "still_quarantined", report_path=rejected[token][1]))
+                    continue
+                refused = ReadResult(refusal.errors)
+                outcomes.append(_reject(con, path, name, token, refused, quarantine, landing, clock.now(), False))
+                continue
+            # An oversized file is refused without reading it through: it is known by its size and time.
+            sha = sha256_of(path) if info.st_size <= limits.MAX_FILE_BYTES else f"size-{info.st_size}-{info.st_mtime_ns}"
+            arrival = (name, sha, info.st_mtime_ns)
+            new_arrival = arrival not in arrivals
+            if new_arrival:
+                con.execute("INSERT INTO raw._arrivals VALUES (?, ?, ?, ?)", [*arrival, clock.now()])
+                arrivals.add(arrival)
+            if sha in loads:
+                load_id, status = loads[sha]
+                if status != "accepted":  # rejected by validation: it stays rejected until it is corrected
+                    outcomes.append(FileOutcome(name, sha, "still_quarantined", load_id=load_id))
+                elif new_arrival and load_id not in current:
+                    previous = _reinstate(con, load_id, clock.now())
+                    current.add(load_id)
+                    current.discard(previous)
+                    outcomes.append(FileOutcome(name, sha, "reinstated", load_id=load_id, superseded=previous))
+                    log.info("Re-sent %s: its earlier load %s is current again", name, load_id)
+                else:
+                    outcomes.append(FileOutcome(name, sha, "unchanged", load_id=load_id))
+                continue
+            if sha in rejected:
+                asked = max((requeue[k] for k in (sha, "*") if k in requeue), default=None)
+                if asked is None or asked < rejected[sha][0]:
+                    outcomes.append(FileOutcome(name, sha, "still_quarantined", report_path=rejected[sha][1]))
+                    continue
+            # Dates in the file may not be later than the day it is read (a typo such as 2032 for 2023).
+            job = ReadJob(str(path), name, dt.datetime.now(dt.UTC).date(), str(Path(work) / f"{len(jobs)}.parquet"))
+            jobs.append((len(outcomes), job, path, sha))
+            outcomes.append(None)
+
+        results = dict(read_all([job for _, job, _, _ in jobs], key, workers))
+        for position, job, path, sha in jobs:
+            result = results[job]
+            now = clock.now()
+            if result.rejected:
+                outcomes[position] = _reject(con, path, job.name, sha, result, quarantine, landing, now, True)
+                continue
+            source = by_id[result.source_id]
+            load_id, superseded = _store(con, source, result, job, sha, now)
+            loads[sha] = (load_id, "accepted")
+            current.add(load_id)
+            current.discard(superseded)
+            outcomes[position] = FileOutcome(
+                job.name,
+                sha,
+                "loaded",
+                source.id,
+                result.unit_id,
+                result.year,
+                result.rows,
+                load_id,
+                superseded,
+                skipped_rows=result.skipped_rows,
             )
-            rejected[sha] = str(target)
-            outcomes.append(
-                FileOutcome(
-                    relative,
-                    sha,
-                    "quarantined",
-                    source_id=source.id if source else None,
-                    errors=rejection.errors,
-                    quarantine_path=str(target),
-                )
+            log.info(
+                "Loaded %s: %s, %s %s, %d rows, %d skipped line(s)%s",
+                job.name,
+                source.id,
+                result.unit_id,
+                result.year,
+                result.rows,
+                result.skipped_rows,
+                f" (supersedes {superseded})" if superseded else "",
             )
-            log.warning("Quarantined %s: %d error(s); report %s.errors.txt", relative, len(rejection.errors), target)
-            continue
-        load_id, superseded = _store(con, parsed, relative, sha, key, now)
-        loaded.add(sha)
-        outcomes.append(
-            FileOutcome(
-                relative, sha, "loaded", source.id, parsed.unit.unit_id, parsed.year, len(parsed.rows), load_id, superseded
-            )
-        )
-        log.info(
-            "Loaded %s: %s, %s %s, %d rows%s",
-            relative,
-            source.id,
-            parsed.unit.unit_id,
-            parsed.year,
-            len(parsed.rows),
-            f" (supersedes {superseded})" if superseded else "",
-        )
-    return IngestReport(outcomes)
+    return IngestReport([o for o in outcomes if o is not None])

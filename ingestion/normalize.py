@@ -16,13 +16,18 @@ import unicodedata
 class Invalid(ValueError):
     """A value a clerk typed that does not fit, said in Vietnamese and in English."""
 
-    def __init__(self, vi: str, en: str):
+    def __init__(self, vi: str, en: str, rule: str = "invalid"):
         super().__init__(f"{vi} / {en}")
         self.vi = vi
         self.en = en
+        self.rule = rule
 
 
 _SPACES = re.compile(r"\s+")
+# Whitespace other than single spaces, and control characters (a NUL pasted from another system).
+_UNTIDY = re.compile(r"\s\s|[^\S ]|[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FORMULA_ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2}|\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 # Excel's serial day 1 is 1900-01-01 with the 1900 leap-year bug; day 0 is 1899-12-30.
@@ -30,13 +35,53 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def clean_text(value: object) -> str | None:
-    """Trim and collapse whitespace (including non-breaking spaces); empty becomes None."""
-    if value is None:
+    """Trim and collapse whitespace (including non-breaking spaces), drop control characters,
+    normalise to NFC, and convert text typed in a legacy Vietnamese font (TCVN3, VNI) to Unicode;
+    empty becomes None. Called for every text cell, so tidy text takes the short path."""
+    if value is None or value == "":
         return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = _SPACES.sub(" ", unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ")).strip()
+    if type(value) is str:
+        text = value
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = str(value)
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        text = repair_legacy(text)
+    if _UNTIDY.search(text):
+        text = _SPACES.sub(" ", _CONTROL.sub("", text.replace("\u00a0", " ")))
+    text = text.strip()
     return text or None
+
+
+def repair_legacy(text: str) -> str:
+    """Text typed with a legacy font converted to Unicode (a hook for ``ingestion.legacy_text``)."""
+    return text
+
+
+def marker_key(value: object) -> str:
+    """Lower-case text with its diacritics kept: "Cộng" (a subtotal) is not "Công" (Công an...)."""
+    return (clean_text(value) or "").casefold()
+
+
+def markers(labels: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Marker labels as (accented, folded) prefixes, for ``starts_with_marker``."""
+    return tuple(marker_key(m) for m in labels), tuple(fold(m) for m in labels)
+
+
+def starts_with_marker(value: object, prefixes: tuple[tuple[str, ...], tuple[str, ...]]) -> bool:
+    """A line's first cell starts with a marker, compared with diacritics; text typed with no
+    diacritics at all ("Tong cong") is compared folded, since it says nothing either way."""
+    text = marker_key(value)
+    if not text:
+        return False
+    accented, folded = prefixes
+    if text.startswith(accented):
+        return True
+    plain = fold(text)
+    return plain == text and plain.startswith(folded)
 
 
 def fold(value: object) -> str:
@@ -59,7 +104,7 @@ def parse_date(value: object) -> dt.date | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 1 <= value < 2958466:
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-        raise Invalid(f"số {value} không phải là ngày", f"{value} is not a date")
+        raise Invalid(f"số {value} không phải là ngày", f"{value} is not a date", "not_a_date")
     text = clean_text(value) or ""
     match = _DATE_TEXT.match(text)
     if match:
@@ -69,12 +114,12 @@ def parse_date(value: object) -> dt.date | None:
     else:
         match = _ISO_DATE.match(text)
         if not match:
-            raise Invalid(f"'{text}' không phải ngày dạng dd/mm/yyyy", f"'{text}' is not a date written dd/mm/yyyy")
+            raise Invalid(f"'{text}' không phải ngày dạng dd/mm/yyyy", f"'{text}' is not a date written dd/mm/yyyy", "not_a_date")
         year, month, day = (int(part) for part in match.groups())
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise Invalid(f"'{text}' không phải là ngày có thật", f"'{text}' is not a real date") from None
+        raise Invalid(f"'{text}' không phải là ngày có thật", f"'{text}' is not a real date", "not_a_date") from None
 
 
 def parse_number(value: object) -> float | None:
@@ -86,20 +131,26 @@ def parse_number(value: object) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise Invalid(f"'{value}' không phải là số", f"'{value}' is not a number")
+        raise Invalid(f"'{value}' không phải là số", f"'{value}' is not a number", "not_a_number")
     if isinstance(value, (int, float)):
         return float(value)
     text = clean_text(value)
     if text is None or text in {"-", "–", "—"}:  # forms write a dash for "none"
         return None
+    if text in _FORMULA_ERRORS:
+        raise Invalid(
+            f"ô có lỗi công thức {text}; hãy sửa công thức hoặc nhập số",
+            f"the cell shows the formula error {text}; fix the formula or type the number",
+            "formula_error",
+        )
     match = re.match(r"^([+-]?[\d.,\s]*\d)(?:\s*[^\d\s.,][^\d]*)?$", text)
     if not match:
-        raise Invalid(f"'{text}' không phải là số", f"'{text}' is not a number")
+        raise Invalid(f"'{text}' không phải là số", f"'{text}' is not a number", "not_a_number")
     digits = match.group(1).replace(" ", "")
     if "," in digits:
         integer_part, _, decimals = digits.rpartition(",")
         if "," in integer_part:
-            raise Invalid(f"'{text}' có nhiều dấu phẩy", f"'{text}' has more than one decimal comma")
+            raise Invalid(f"'{text}' có nhiều dấu phẩy", f"'{text}' has more than one decimal comma", "not_a_number")
         integer_part = integer_part.replace(".", "")
         digits = f"{integer_part}.{decimals}"
     elif digits.count(".") >= 1:
@@ -107,7 +158,7 @@ def parse_number(value: object) -> float | None:
         if all(len(group) == 3 for group in groups[1:]):
             digits = digits.replace(".", "")
         elif digits.count(".") > 1:
-            raise Invalid(f"'{text}' không phải là số", f"'{text}' is not a number")
+            raise Invalid(f"'{text}' không phải là số", f"'{text}' is not a number", "not_a_number")
     return float(digits)
 
 
@@ -117,7 +168,8 @@ def parse_integer(value: object) -> int | None:
     if number is None:
         return None
     if not float(number).is_integer():
-        raise Invalid(f"'{clean_text(value)}' không phải là số nguyên", f"'{clean_text(value)}' is not a whole number")
+        text = clean_text(value)
+        raise Invalid(f"'{text}' không phải là số nguyên", f"'{text}' is not a whole number", "not_a_whole_number")
     return int(number)
 
 
@@ -138,4 +190,5 @@ def parse_boolean(value: object) -> bool | None:
         return True
     if folded in _FALSE:
         return False
-    raise Invalid(f"'{clean_text(value)}' phải là 'Có' hoặc 'Không'", f"'{clean_text(value)}' must be 'Có' (yes) or 'Không' (no)")
+    text = clean_text(value)
+    raise Invalid(f"'{text}' phải là 'Có' hoặc 'Không'", f"'{text}' must be 'Có' (yes) or 'Không' (no)", "not_yes_no")

@@ -3,28 +3,39 @@ row, maps columns by their labels, and types every cell.
 
 Clerks move things around, so nothing is found by position: the header is the first row that
 holds the source's required labels, columns are found by label (diacritics-insensitive),
-blank rows, a numbered "(1) (2) ..." row and merged title cells are passed over, and reading
-stops at a totals or signature row. All errors of a workbook are collected, not just the first.
+blank rows, a numbered "(1) (2) ..." row and merged title cells are passed over. A line that
+lacks required values and starts like a totals or signature line ("Tổng cộng", "Người lập") is
+skipped or ends the table; markers are compared with their diacritics, so "Công an phường" is
+data and "Cộng" is a subtotal. All errors of a workbook are collected, not just the first.
+
+The parser is linear in the number of rows: the sheet is read row by row, each column gets one
+converter built once (its allowed labels folded once, typed values cached for choice columns),
+and values are gathered column by column, ready to become an Arrow table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from ingestion.errors import IngestError, WorkbookRejected, column_letter
+from ingestion import limits
+from ingestion.errors import IngestError, WorkbookRejected, column_letter, whole_file
 from ingestion.normalize import (
     Invalid,
     clean_text,
     fold,
+    markers,
     parse_boolean,
     parse_date,
     parse_integer,
     parse_number,
+    starts_with_marker,
 )
 from ingestion.registry import Column, Source
 from ingestion.units import AdminUnit, UnitDirectory
@@ -40,71 +51,69 @@ class ParsedWorkbook:
     unit: AdminUnit
     year: int
     written_unit: str
-    # One dict per data row: column name → typed value (personal columns included; the loader
-    # pseudonymises and drops them before anything is written).
-    rows: list[dict]
+    # Column name → one typed value per data row (personal columns included; they are turned
+    # into pseudonyms and dropped before anything leaves the reading process).
+    columns: dict[str, list]
     row_numbers: list[int]
+    # Non-blank lines that are not data: subtotals, the column-number row, pre-numbered empty lines.
+    skipped_rows: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[dict]:
+        """The data rows as dicts (for tests and small callers; the loader uses ``columns``)."""
+        names = list(self.columns)
+        return [dict(zip(names, values, strict=True)) for values in zip(*self.columns.values(), strict=True)] if names else []
 
 
 def _label_key(value: object) -> str:
     return fold(_PARENTHESISED.sub(" ", clean_text(value) or ""))
 
 
-def _label_matches(cell: object, label: str) -> bool:
-    """A header cell names this column: same words, and if both say a unit in brackets, the same
-    unit ("Số tiền (triệu đồng)" is not "Số tiền (đồng)"); hints like "(dd/mm/yyyy)" may be added."""
-    if _label_key(cell) != _label_key(label):
-        return False
-    cell_units = _PARENTHESISED.findall(fold(cell))
-    label_units = _PARENTHESISED.findall(fold(label))
-    return not (cell_units and label_units) or cell_units == label_units
+class _Label:
+    """A header label folded once: same words, and if both name a unit in brackets, the same unit
+    ("Số tiền (triệu đồng)" is not "Số tiền (đồng)"); hints like "(dd/mm/yyyy)" may be added."""
 
+    def __init__(self, label: str):
+        self.key = _label_key(label)
+        self.units = _PARENTHESISED.findall(fold(label))
 
-def _is_blank(cells: list[object]) -> bool:
-    return all(clean_text(c) is None for c in cells)
+    def matches(self, cell_key: str, cell: object) -> bool:
+        if cell_key != self.key:
+            return False
+        cell_units = _PARENTHESISED.findall(fold(cell))
+        return not (cell_units and self.units) or cell_units == self.units
 
 
 def _is_column_number_row(cells: list[object]) -> bool:
-    """The row under an official form's header that numbers its columns: (1), (2), ... or 1, 2, ..."""
-    texts = [clean_text(c) for c in cells if clean_text(c)]
+    """The row under an official form's header that numbers its columns: (1), (2), ... or 1, 2, ...,
+    possibly in another order when clerks moved columns together with their numbers."""
+    texts = [t for t in (clean_text(c) for c in cells) if t]
     if len(texts) < 3 or not all(_NUMBERED_CELL.match(t) for t in texts):
         return False
-    numbers = [int(t.strip("()")) for t in texts]
+    numbers = sorted(int(t.strip("()")) for t in texts)
     return numbers == list(range(1, len(numbers) + 1))
 
 
-def _read_grid(path: Path) -> tuple[list[str], CalamineWorkbook]:
-    workbook = CalamineWorkbook.from_path(str(path))
-    return list(workbook.sheet_names), workbook
-
-
-def _find_sheet(names: list[str], workbook: CalamineWorkbook, source: Source) -> tuple[str, list[list]] | None:
-    """The sheet named as the contract says, else the first sheet that has the header labels."""
-    ordered = sorted(names, key=lambda n: fold(n) != fold(source.sheet))
-    for name in ordered:
-        grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        if _find_header(grid, source) is not None:
-            return name, grid
-    return None
-
-
-def _find_header(grid: list[list], source: Source) -> int | None:
-    for index, row in enumerate(grid[:60]):
-        if all(any(_label_matches(cell, label) for cell in row) for label in source.required_labels):
+def _find_header(rows: list[list], source: Source) -> int | None:
+    required = [_Label(label) for label in source.required_labels]
+    for index, row in enumerate(rows):
+        keys = [(_label_key(cell), cell) for cell in row if cell not in ("", None)]
+        if all(any(label.matches(key, cell) for key, cell in keys) for label in required):
             return index
     return None
 
 
-def _title_fields(grid: list[list], header_index: int, source: Source) -> dict[str, str]:
+def _title_fields(rows: list[list], source: Source) -> dict[str, str]:
     """Values written as "Label: value", "Label" | value, or "Năm 2023" above the header."""
     found: dict[str, str] = {}
-    for row in grid[:header_index]:
+    for row in rows:
         cells = [clean_text(c) for c in row]
         for position, cell in enumerate(cells):
             if cell is None:
                 continue
             following = next((c for c in cells[position + 1 :] if c), None)
-            for field, spec in source.title_fields.items():
+            for name, spec in source.title_fields.items():
                 label = fold(spec["label"])
                 labels = (label, f"{label} bao cao")
                 value = None
@@ -116,70 +125,136 @@ def _title_fields(grid: list[list], header_index: int, source: Source) -> dict[s
                     value = following
                 elif match := re.fullmatch(rf"{re.escape(label)} (\d{{4}})", fold(cell)):
                     value = match.group(1)
-                if value and field not in found:
-                    found[field] = value
+                if value and name not in found:
+                    found[name] = value
     return found
 
 
-def _map_columns(grid: list[list], header_index: int, source: Source) -> tuple[dict[str, int], int]:
+def _map_columns(rows: list[list], source: Source) -> tuple[dict[str, int], int]:
     """Column name → index, looking in the header row and a sub-header row under it."""
     rows_used = 1
     mapping: dict[str, int] = {}
-    candidate_rows = [grid[header_index]]
-    if header_index + 1 < len(grid):
-        candidate_rows.append(grid[header_index + 1])
-    for depth, row in enumerate(candidate_rows):
+    for depth, row in enumerate(rows[:2]):
+        keys = [_label_key(cell) if cell not in ("", None) else "" for cell in row]
         for column in source.columns:
             if column.name in mapping:
                 continue
+            labels = [_Label(label) for label in column.labels]
             for index, cell in enumerate(row):
-                if any(_label_matches(cell, label) for label in column.labels) and index not in mapping.values():
+                if keys[index] and index not in mapping.values() and any(lb.matches(keys[index], cell) for lb in labels):
                     mapping[column.name] = index
                     rows_used = max(rows_used, depth + 1)
                     break
     return mapping, rows_used
 
 
-def _convert(column: Column, value: object, year: int | None) -> object:
+def _bounded(column: Column, number: float) -> None:
+    if column.min is not None and number < column.min:
+        raise Invalid(
+            f"phải từ {column.min:g} trở lên, không phải {number:g}",
+            f"must be at least {column.min:g}, not {number:g}",
+            "out_of_range",
+        )
+    if column.max is not None and number > column.max:
+        raise Invalid(
+            f"phải từ {column.max:g} trở xuống, không phải {number:g} (số không hợp lý)",
+            f"must be at most {column.max:g}, not {number:g} (implausible)",
+            "out_of_range",
+        )
+
+
+def _converter(column: Column, year: int | None, arrival: dt.date | None) -> Callable[[object], object]:
+    """One function typing a cell of this column, built once per workbook: the hot loop calls it
+    for every cell, so the common cases (a float, a date, a choice seen before) are tested first."""
     if column.type == "text":
-        return clean_text(value)
+        return clean_text
     if column.type == "integer":
-        number = parse_integer(value)
-    elif column.type == "number":
-        number = parse_number(value)
-    elif column.type == "boolean":
-        return parse_boolean(value)
-    elif column.type == "date":
-        day = parse_date(value)
-        if day is not None and column.within_year and year is not None and day.year != year:
-            raise Invalid(
-                f"ngày {day:%d/%m/%Y} không thuộc năm báo cáo {year}",
-                f"date {day:%d/%m/%Y} is outside the workbook's year {year}",
-            )
-        return day
-    elif column.type == "choice":
-        text = clean_text(value)
-        if text is None:
-            return None
-        for label, code in column.choices.items():
-            if fold(label) == fold(text):
-                return code
+
+        def integer(value: object) -> int | None:
+            if type(value) is float and value.is_integer():
+                number = int(value)
+            elif value == "" or value is None:
+                return None
+            else:
+                number = parse_integer(value)
+                if number is None:
+                    return None
+            _bounded(column, number)
+            return number
+
+        return integer
+    if column.type == "number":
+
+        def number(value: object) -> float | None:
+            if type(value) is float:
+                result = value
+            elif value == "" or value is None:
+                return None
+            else:
+                result = parse_number(value)
+                if result is None:
+                    return None
+            _bounded(column, result)
+            return result
+
+        return number
+    if column.type == "boolean":
+        return lambda value: None if value == "" else parse_boolean(value)
+    if column.type == "date":
+        latest = arrival + dt.timedelta(days=1) if arrival and column.not_after_arrival else None
+
+        def date(value: object) -> dt.date | None:
+            if type(value) is dt.datetime:
+                day = value.date()
+            elif type(value) is dt.date:
+                day = value
+            elif value == "" or value is None:
+                return None
+            else:
+                day = parse_date(value)
+                if day is None:
+                    return None
+            if column.within_year and year is not None and day.year != year:
+                raise Invalid(
+                    f"ngày {day:%d/%m/%Y} không thuộc năm báo cáo {year}",
+                    f"date {day:%d/%m/%Y} is outside the workbook's year {year}",
+                    "date_outside_year",
+                )
+            if latest is not None and day > latest:
+                raise Invalid(
+                    f"ngày {day:%d/%m/%Y} ở sau ngày tệp được gửi ({arrival:%d/%m/%Y}); hãy kiểm tra lại ngày",
+                    f"date {day:%d/%m/%Y} is after the file arrived ({arrival:%d/%m/%Y}); check the date",
+                    "date_after_arrival",
+                )
+            return day
+
+        return date
+    if column.type == "choice":
+        by_folded = {fold(label): code for label, code in column.choices.items()}
+        seen: dict[object, str] = {}
         allowed = "; ".join(f"«{label}»" for label in column.choices)
-        raise Invalid(f"'{text}' không có trong danh sách: {allowed}", f"'{text}' is not one of: {allowed}")
-    else:  # pragma: no cover - the registry rejects unknown types
-        raise AssertionError(column.type)
-    if number is not None and column.min is not None and number < column.min:
-        raise Invalid(
-            f"phải từ {column.min:g} trở lên, không phải {number:g}", f"must be at least {column.min:g}, not {number:g}"
-        )
-    if number is not None and column.max is not None and number > column.max:
-        raise Invalid(
-            f"phải từ {column.max:g} trở xuống, không phải {number:g}", f"must be at most {column.max:g}, not {number:g}"
-        )
-    return number
+
+        def choice(value: object) -> str | None:
+            code = seen.get(value)
+            if code is not None:
+                return code
+            text = clean_text(value)
+            if text is None:
+                return None
+            code = by_folded.get(fold(text))
+            if code is None:
+                raise Invalid(
+                    f"'{text}' không có trong danh sách: {allowed}", f"'{text}' is not one of: {allowed}", "not_in_choices"
+                )
+            if isinstance(value, str) and len(seen) < 1000:
+                seen[value] = code
+            return code
+
+        return choice
+    raise AssertionError(column.type)  # pragma: no cover - the registry rejects unknown types
 
 
-def identify_source(path: Path, sources: tuple[Source, ...]) -> Source | None:
+def identify_source(path: Path, sources: tuple[Source, ...], workbook: CalamineWorkbook | None = None) -> Source | None:
     """The source a workbook belongs to: by file name when exactly one pattern matches, else by
     content (the one source whose header row is in one of its sheets). Clerks name files as they
     like, and a unit's name can contain another source's words ("Ban Tiếp công dân")."""
@@ -187,49 +262,59 @@ def identify_source(path: Path, sources: tuple[Source, ...]) -> Source | None:
     if len(by_name) == 1:
         return by_name[0]
     try:
-        sheet_names, workbook = _read_grid(path)
-        by_content = [s for s in (by_name or sources) if _find_sheet(sheet_names, workbook, s) is not None]
+        workbook = workbook or CalamineWorkbook.from_path(str(path))
+        by_content = [s for s in (by_name or sources) if _find_sheet(workbook, s) is not None]
     except Exception:  # unreadable: let parsing report it against the name's guess, if any
         return by_name[0] if by_name else None
     return by_content[0] if len(by_content) == 1 else None
 
 
-def parse_workbook(path: Path, source: Source, units: UnitDirectory, display_name: str | None = None) -> ParsedWorkbook:
-    """Parse and type a workbook, or raise WorkbookRejected with every error found."""
-    name = display_name or path.name
+@dataclass
+class _Sheet:
+    name: str
+    head: list[list]  # the first rows, where the title block and the header are
+    header_index: int
+    rest: Iterator[list]  # the rows after ``head``, read on demand
+    column_offset: int
 
-    def whole_file(vi: str, en: str) -> WorkbookRejected:
-        return WorkbookRejected([IngestError(name, None, None, None, vi, en)])
 
-    try:
-        sheet_names, workbook = _read_grid(path)
-        found = _find_sheet(sheet_names, workbook, source)
-    except Exception as exc:  # calamine raises its own error types for every kind of damage
-        raise whole_file(
-            f"không mở được tệp như một bảng tính Excel (.xlsx) ({type(exc).__name__}). "
-            "Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi gửi lại.",
-            f"the file cannot be opened as an Excel workbook (.xlsx) ({type(exc).__name__}). "
-            "Open it in Excel, save it as .xlsx and send it again.",
-        ) from exc
-    if found is None:
-        labels = ", ".join(f"«{label}»" for label in source.required_labels)
-        raise whole_file(
-            f"không tìm thấy trang tính «{source.sheet}» có dòng tiêu đề gồm {labels}. "
-            "Hãy dùng đúng biểu mẫu, không xóa dòng tiêu đề.",
-            f"no sheet '{source.sheet}' with a header row holding {labels}. Use the template and keep its header row.",
-        )
-    sheet, grid = found
-    width = max((len(r) for r in grid), default=0)
-    grid = [list(r) + [None] * (width - len(r)) for r in grid]
-    header_index = _find_header(grid, source)
-    assert header_index is not None
-    errors: list[IngestError] = []
+def _find_sheet(workbook: CalamineWorkbook, source: Source) -> _Sheet | None:
+    """The sheet named as the contract says, else the first sheet that has the header labels."""
+    names = sorted(workbook.sheet_names, key=lambda n: fold(n) != fold(source.sheet))
+    for name in names:
+        sheet = workbook.get_sheet_by_name(name)
+        if sheet.height > limits.MAX_ROWS or sheet.width > limits.MAX_COLUMNS:
+            raise WorkbookRejected(
+                [
+                    IngestError(
+                        "",
+                        name,
+                        None,
+                        None,
+                        f"vùng dữ liệu của trang tính quá lớn ({sheet.height} dòng × {sheet.width} cột; tối đa "
+                        f"{limits.MAX_ROWS} × {limits.MAX_COLUMNS}), thường do ô lạc xa bảng. Hãy xóa các dòng, "
+                        "cột trống bên dưới và bên phải bảng rồi gửi lại.",
+                        f"the sheet's used area is too large ({sheet.height} rows × {sheet.width} columns; at most "
+                        f"{limits.MAX_ROWS} × {limits.MAX_COLUMNS}), usually stray cells far from the table. Delete the "
+                        "empty rows and columns below and right of the table and send it again.",
+                        "too_large",
+                    )
+                ]
+            )
+        rows = sheet.iter_rows()
+        # iter_rows() starts at the sheet's first row but at the used area's first column.
+        top, left = sheet.start or (0, 0)
+        head = list(islice(rows, top + limits.HEADER_SEARCH_ROWS))
+        header_index = _find_header(head, source)
+        if header_index is not None:
+            return _Sheet(name, head, header_index, rows, left)
+    return None
 
-    def error(row: int | None, column: str | None, vi: str, en: str) -> None:
-        errors.append(IngestError(name, sheet, row, column, vi, en))
 
-    # Title block: which unit, which year.
-    fields = _title_fields(grid, header_index, source)
+def _unit_errors(
+    fields: dict[str, str], source: Source, units: UnitDirectory, name: str, error: Callable[..., None]
+) -> tuple[int | None, AdminUnit | None, str]:
+    """The year and unit the title block names, each checked; the file name must not name another unit."""
     year: int | None = None
     year_spec = source.title_fields["year"]
     if "year" not in fields:
@@ -238,6 +323,7 @@ def parse_workbook(path: Path, source: Source, units: UnitDirectory, display_nam
             None,
             f"thiếu dòng «{year_spec['label']}: ...» phía trên bảng",
             f"the line '{year_spec['label']}: ...' ({year_spec['label_en']}) above the table is missing",
+            "missing_year",
         )
     else:
         try:
@@ -250,33 +336,90 @@ def parse_workbook(path: Path, source: Source, units: UnitDirectory, display_nam
                 None,
                 f"năm «{fields['year']}» không hợp lệ, cần 4 chữ số như 2023",
                 f"year '{fields['year']}' is not valid; write 4 digits such as 2023",
+                "invalid_year",
             )
             year = None
 
     unit = None
     unit_spec = source.title_fields["unit"]
     written_unit = fields.get("unit", "")
+    kinds = list(source.reporting_unit_kinds)
     if not written_unit:
         error(
             None,
             None,
             f"thiếu dòng «{unit_spec['label']}: ...» phía trên bảng",
             f"the line '{unit_spec['label']}: ...' ({unit_spec['label_en']}) above the table is missing",
+            "missing_unit",
         )
     elif year is not None:
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        unit = units.resolve(written_unit, start, end, list(source.reporting_unit_kinds))
+        unit = units.resolve(written_unit, start, end, kinds)
         if unit is None:
-            known = "; ".join(units.names_of_kinds(list(source.reporting_unit_kinds), start, end))
+            known = "; ".join(units.names_of_kinds(kinds, start, end))
             error(
                 None,
                 None,
                 f"không nhận ra đơn vị «{written_unit}» trong năm {year}. Các đơn vị hợp lệ: {known}",
                 f"unknown reporting unit '{written_unit}' for {year}. Valid units: {known}",
+                "unknown_unit",
             )
+        else:
+            named = units.units_named_in(Path(name).stem, start, end, kinds)
+            if named and unit.unit_id not in {u.unit_id for u in named}:
+                other = " / ".join(u.full_name for u in named)
+                error(
+                    None,
+                    None,
+                    f"tên tệp ghi đơn vị «{other}» nhưng dòng «{unit_spec['label']}» trong tệp ghi «{unit.full_name}». "
+                    "Một tệp chỉ của một đơn vị: hãy sửa tên tệp hoặc dòng đơn vị cho đúng rồi gửi lại.",
+                    f"the file name names '{other}' but the '{unit_spec['label']}' line inside says "
+                    f"'{unit.full_name}'. A file is one unit's: correct the file name or the unit line and send it again.",
+                    "unit_mismatch",
+                )
+    return year, unit, written_unit
 
-    # Columns.
-    mapping, header_rows = _map_columns(grid, header_index, source)
+
+def parse_workbook(
+    path: Path,
+    source: Source,
+    units: UnitDirectory,
+    display_name: str | None = None,
+    arrival: dt.date | None = None,
+    workbook: CalamineWorkbook | None = None,
+) -> ParsedWorkbook:
+    """Parse and type a workbook, or raise WorkbookRejected with every error found.
+
+    ``arrival`` is the day the file arrived: dates after it are clerk errors (a typo in the year).
+    """
+    name = display_name or path.name
+    try:
+        workbook = workbook or CalamineWorkbook.from_path(str(path))
+        found = _find_sheet(workbook, source)
+    except WorkbookRejected as rejection:
+        raise WorkbookRejected([replace(e, file=name) for e in rejection.errors]) from None
+    except Exception as exc:  # calamine raises its own error types for every kind of damage
+        raise unreadable(name, exc) from exc
+    if found is None:
+        labels = ", ".join(f"«{label}»" for label in source.required_labels)
+        raise whole_file(
+            name,
+            "no_header",
+            f"không tìm thấy trang tính «{source.sheet}» có dòng tiêu đề gồm {labels}. "
+            "Hãy dùng đúng biểu mẫu, không xóa dòng tiêu đề.",
+            f"no sheet '{source.sheet}' with a header row holding {labels}. Use the template and keep its header row.",
+        )
+    sheet = found.name
+    errors: list[IngestError] = []
+
+    def error(row: int | None, column: str | None, vi: str, en: str, rule: str = "invalid") -> None:
+        errors.append(IngestError(name, sheet, row, column, vi, en, rule))
+
+    header_index = found.header_index
+    fields = _title_fields(found.head[:header_index], source)
+    year, unit, written_unit = _unit_errors(fields, source, units, name, error)
+
+    mapping, header_rows = _map_columns(found.head[header_index : header_index + 2], source)
     for column in source.columns:
         if column.required and column.name not in mapping:
             error(
@@ -284,55 +427,133 @@ def parse_workbook(path: Path, source: Source, units: UnitDirectory, display_nam
                 None,
                 f"thiếu cột «{column.header}» trong dòng tiêu đề",
                 f"the header row has no column '{column.header}' ({column.description_en})",
+                "missing_column",
             )
-    if errors and any(e.column is None and e.row == header_index + 1 for e in errors):
+    if any(e.rule == "missing_column" for e in errors):
         raise WorkbookRejected(errors)
 
-    rows: list[dict] = []
+    present = [c for c in source.columns if c.name in mapping]
+    indexes = [mapping[c.name] for c in present]
+    converters = [_converter(c, year, arrival) for c in present]
+    where = [f"{column_letter(mapping[c.name] + found.column_offset)} «{c.header}»" for c in present]
+    required = [i for i, c in enumerate(present) if c.required]
+    data_positions = [i for i, c in enumerate(present) if c.name != "seq_no"]
+    width = max(indexes) + 1
+    values: list[list] = [[] for _ in present]
     row_numbers: list[int] = []
-    end_markers = [fold(marker) for marker in source.end_markers]
-    skip_markers = [fold(marker) for marker in source.skip_markers]
-    first_row = header_index + header_rows
-    for index in range(first_row, len(grid)):
-        raw = grid[index]
-        cells = [raw[mapping[c.name]] if c.name in mapping else None for c in source.columns]
-        if _is_blank(raw):
-            continue
-        first = next((fold(c) for c in raw if clean_text(c)), "")
-        if any(first.startswith(marker) for marker in end_markers):
-            break
-        if any(first.startswith(marker) for marker in skip_markers):
-            continue  # a totals or subtotal line
-        if all(_is_blank(r) for r in grid[first_row:index]) and _is_column_number_row(raw):
-            continue  # the "(1) (2) (3)" column-number row of official forms, right under the header
-        data_cells = [v for c, v in zip(source.columns, cells, strict=True) if c.name != "seq_no"]
-        if _is_blank(data_cells):
-            continue  # a pre-numbered but empty register line
-        record: dict = {}
-        for column, value in zip(source.columns, cells, strict=True):
-            where = f"{column_letter(mapping[column.name])} «{column.header}»" if column.name in mapping else f"«{column.header}»"
-            try:
-                typed = _convert(column, value, year)
-            except Invalid as exc:
-                if column.personal:
-                    error(
-                        index + 1,
-                        where,
-                        "giá trị không hợp lệ (không hiển thị vì là dữ liệu cá nhân)",
-                        "invalid value (not shown: personal data)",
-                    )
-                else:
-                    error(index + 1, where, f"{exc.vi}", f"{exc.en}")
-                continue
-            if typed is None and column.required:
-                error(index + 1, where, "ô này bắt buộc phải điền", f"this cell is required ({column.description_en})")
-            record[column.name] = typed
-        rows.append(record)
-        row_numbers.append(index + 1)
+    seen_lines: dict[tuple, int] = {}
+    skipped = 0
+    seen_data = False
+    required_labels_like = [i for i in required if present[i].type not in ("integer", "number")]
+    end_markers = markers(source.end_markers)
+    skip_markers = markers(source.skip_markers)
 
-    if not rows and not errors and not source.allow_empty:
-        error(None, None, "bảng không có dòng dữ liệu nào", "the table has no data rows")
+    first_row = header_index + header_rows
+    rows = _chain_rows(found.head[first_row:], found.rest)
+    for index, raw in enumerate(rows, start=first_row):
+        if not any(raw):
+            continue
+        if len(raw) < width:
+            raw = [*raw, *([""] * (width - len(raw)))]
+        cells = [raw[i] for i in indexes]
+        if not seen_data and _is_column_number_row(raw):
+            skipped += 1
+            continue  # the "(1) (2) (3)" column-number row of official forms, right under the header
+        typed: list = []
+        row_errors: list[tuple[int, Invalid]] = []
+        for position, (convert, value) in enumerate(zip(converters, cells, strict=True)):
+            try:
+                typed.append(convert(value))
+            except Invalid as exc:
+                typed.append(None)
+                row_errors.append((position, exc))
+        if all(typed[i] is None for i in data_positions) and not row_errors:
+            if any(clean_text(c) for c in raw):
+                skipped += 1  # a pre-numbered but empty register line, or a note outside the table's columns
+            continue
+        missing = [i for i in required if typed[i] is None and not any(p == i for p, _ in row_errors)]
+        if missing or row_errors:
+            # Only a line without its required values can be a totals or signature line: the cell
+            # holding the marker aside, none of the required text, date or choice cells is filled.
+            first_at = next((i for i, c in enumerate(raw) if clean_text(c)), None)
+            first = raw[first_at] if first_at is not None else ""
+            if not any(typed[i] is not None and indexes[i] != first_at for i in required_labels_like):
+                if starts_with_marker(first, end_markers):
+                    break  # the signature block under the table
+                if starts_with_marker(first, skip_markers):
+                    skipped += 1
+                    continue  # a totals or subtotal line ("Tổng cộng", "Cộng quý I")
+        seen_data = True
+        for position, exc in row_errors:
+            column = present[position]
+            if column.personal:
+                error(
+                    index + 1,
+                    where[position],
+                    "giá trị không hợp lệ (không hiển thị vì là dữ liệu cá nhân)",
+                    "invalid value (not shown: personal data)",
+                    exc.rule,
+                )
+            else:
+                error(index + 1, where[position], exc.vi, exc.en, exc.rule)
+        for position in missing:
+            column = present[position]
+            required_en = f"this cell is required ({column.description_en})"
+            error(index + 1, where[position], "ô này bắt buộc phải điền", required_en, "required")
+        if not source.allow_duplicate_lines:
+            line = tuple(typed[i] for i in data_positions)
+            earlier = seen_lines.setdefault(line, index + 1)
+            if earlier != index + 1:
+                error(
+                    index + 1,
+                    None,
+                    f"dòng này trùng hoàn toàn với dòng {earlier}; hãy xóa dòng nhập trùng (nếu là hai lượt khác nhau, "
+                    "ghi rõ điểm khác nhau)",
+                    f"this line is identical to line {earlier}; delete the duplicate (if they are two different "
+                    "events, record what differs)",
+                    "duplicate_line",
+                )
+        for position, value in enumerate(typed):
+            values[position].append(value)
+        row_numbers.append(index + 1)
+        if len(row_numbers) > limits.MAX_ROWS:
+            error(
+                None,
+                None,
+                f"bảng có hơn {limits.MAX_ROWS} dòng dữ liệu; hãy chia sổ theo quý",
+                f"the table has more than {limits.MAX_ROWS} data rows; split the register by quarter",
+                "too_large",
+            )
+            break
+
+    if not row_numbers and not errors and not source.allow_empty:
+        error(None, None, "bảng không có dòng dữ liệu nào", "the table has no data rows", "no_rows")
     if errors:
         raise WorkbookRejected(errors)
     assert unit is not None and year is not None
-    return ParsedWorkbook(source, sheet, unit, year, written_unit, rows, row_numbers)
+    columns = {c.name: v for c, v in zip(present, values, strict=True)}
+    for column in source.columns:
+        columns.setdefault(column.name, [None] * len(row_numbers))
+    return ParsedWorkbook(source, sheet, unit, year, written_unit, columns, row_numbers, skipped)
+
+
+def _chain_rows(head: list[list], rest: Iterator[list]) -> Iterator[list]:
+    yield from head
+    yield from rest
+
+
+def unreadable(name: str, exc: BaseException) -> WorkbookRejected:
+    """The reader gave up on the file: say so in the clerk's terms."""
+    text = str(exc).lower()
+    if "password" in text or "encrypt" in text:
+        from ingestion.filecheck import password_protected
+
+        return password_protected(name)
+    return whole_file(
+        name,
+        "read_failed",
+        f"không đọc được tệp như một bảng tính ({type(exc).__name__}); tệp có thể bị hỏng. "
+        "Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi gửi lại.",
+        f"the file cannot be read as a workbook ({type(exc).__name__}); it may be damaged. "
+        "Open it in Excel, save it as .xlsx and send it again.",
+    )

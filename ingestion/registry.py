@@ -27,6 +27,9 @@ DEFAULT_TITLE_FIELDS = {
 DEFAULT_END_MARKERS = ("Người ghi sổ", "Người lập", "Thủ trưởng")
 # Totals and subtotals ("Tổng cộng", "Cộng quý I") are not data, but lines may follow them.
 DEFAULT_SKIP_MARKERS = ("Tổng cộng", "Tổng số", "Cộng")
+# Plausibility bounds for counts and amounts an entry does not bound itself: beyond them a value is
+# a typing slip (a date typed into a count, a sum in the wrong unit), not a register line.
+DEFAULT_MAX = {"integer": 1_000_000, "number": 1e15}
 DUCKDB_TYPES = {
     "text": "VARCHAR",
     "integer": "BIGINT",
@@ -49,6 +52,8 @@ class Column:
     min: float | None = None
     max: float | None = None
     within_year: bool = False
+    # A date after the day the file arrived is a typo (2032 for 2023); deadlines set this false.
+    not_after_arrival: bool = True
     description_en: str = ""
     hint_vi: str = ""
 
@@ -84,6 +89,8 @@ class Source:
     pseudonyms: tuple[Pseudonym, ...]
     # A register with no lines is a valid "nil return" (e.g. no disciplinary cases this year).
     allow_empty: bool = False
+    # Two identical lines in one file are a double entry unless the register can hold them.
+    allow_duplicate_lines: bool = False
 
     @property
     def raw_table(self) -> str:
@@ -102,7 +109,8 @@ class Source:
 # A column entry may set exactly the fields of Column.
 COLUMN_KEYS = {f.name for f in fields(Column)}
 SOURCE_KEYS = {"id", "title_vi", "title_en", "form_vi", "grain", "grain_vi", "file_stem", "file_patterns", "sheet",
-               "reporting_unit_kinds", "header", "title_fields", "columns", "pseudonyms", "allow_empty"}  # fmt: skip
+               "reporting_unit_kinds", "header", "title_fields", "columns", "pseudonyms", "allow_empty",
+               "allow_duplicate_lines"}  # fmt: skip
 
 
 def _source_from_dict(raw: dict) -> Source:
@@ -130,8 +138,9 @@ def _source_from_dict(raw: dict) -> Source:
                 aliases=tuple(spec.get("aliases", ())),
                 choices=dict(spec.get("choices", {})),
                 min=spec.get("min"),
-                max=spec.get("max"),
+                max=spec.get("max", DEFAULT_MAX.get(spec["type"])),
                 within_year=bool(spec.get("within_year", False)),
+                not_after_arrival=bool(spec.get("not_after_arrival", True)),
                 description_en=spec.get("description_en", ""),
                 hint_vi=spec.get("hint_vi", ""),
             )
@@ -167,6 +176,7 @@ def _source_from_dict(raw: dict) -> Source:
         columns=tuple(columns),
         pseudonyms=tuple(pseudonyms),
         allow_empty=bool(raw.get("allow_empty", False)),
+        allow_duplicate_lines=bool(raw.get("allow_duplicate_lines", False)),
     )
 
 

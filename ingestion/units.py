@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from ingestion.normalize import fold
@@ -88,6 +89,28 @@ class UnitDirectory:
             return None
         return next(iter(unique.values()))
 
+    def units_named_in(self, text: str, start: dt.date, end: dt.date, kinds: list[str]) -> list[AdminUnit]:
+        """Units of an allowed kind that a free text (a file name) names as whole words, during
+        [start, end]. A shorter name inside a longer matched one ("Phong" in "Tân Phong") does not count."""
+        words = f" {re.sub(r'[^a-z0-9]+', ' ', fold(text)).strip()} "
+        matched: dict[str, tuple[AdminUnit, str]] = {}
+        for key, units in self._by_key.items():
+            if not key or f" {key} " not in words:
+                continue
+            for unit in units:
+                if unit.kind in kinds and unit.valid_during(start, end):
+                    best = matched.get(unit.unit_id)
+                    if best is None or len(key) > len(best[1]):
+                        matched[unit.unit_id] = (unit, key)
+        keys = [key for _, key in matched.values()]
+        return [unit for unit, key in matched.values() if not any(other != key and f" {key} " in f" {other} " for other in keys)]
+
     def names_of_kinds(self, kinds: list[str], start: dt.date, end: dt.date) -> list[str]:
         """Full names a clerk may write, for error messages and template drop-downs."""
         return [u.full_name for u in self.units if u.kind in kinds and u.valid_during(start, end)]
+
+
+@cache
+def default_directory() -> UnitDirectory:
+    """The seed's units, read once per process (reading children fork with it loaded)."""
+    return UnitDirectory.from_seed()

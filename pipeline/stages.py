@@ -14,8 +14,9 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion import limits
+from ingestion.errors import printable
 from ingestion.loader import ingest_landing, landing_files, sha256_of
-from ingestion.parser import identify_source
 from ingestion.pseudonymize import load_key
 from ingestion.registry import load_sources
 from pipeline.dbt import dbt_build, dbt_docs
@@ -40,11 +41,12 @@ def discover(paths: DataPaths) -> dict:
     sources = load_sources()
     files = []
     for path in landing_files(paths.landing):
-        source = identify_source(path, sources)
+        # By name only: nothing is opened in this process (a hostile file is read only in a child).
+        source = next(iter(s for s in sources if s.matches(path.name)), None)
         files.append(
             {
-                "file": path.relative_to(paths.landing).as_posix(),
-                "sha256": sha256_of(path),
+                "file": printable(path.relative_to(paths.landing).as_posix()),
+                "sha256": sha256_of(path) if path.stat().st_size <= limits.MAX_FILE_BYTES else None,
                 "source": source.id if source else None,
             }
         )

@@ -5,6 +5,7 @@ import json
 import os
 
 import duckdb
+import openpyxl
 import pytest
 
 from ingestion.loader import ingest_landing
@@ -72,7 +73,9 @@ def test_bad_files_are_quarantined_with_a_report_and_the_others_still_load(folde
     write_corrupt(landing / "so-tiep-cong-dan_hong.xlsx")
     write_reception(landing / "so-tiep-cong-dan_hoa-binh.xlsx", "Phường Hòa Bình", [visit(dt.date(2023, 3, 1), "A-1")])
     write_reception(landing / "so-tiep-cong-dan_tot.xlsx", "Xã San Thàng", [visit(dt.date(2023, 3, 1), "S-1")])
-    (landing / "bang-luong.xlsx").write_bytes(b"not ours")
+    payroll = openpyxl.Workbook()
+    payroll.active.append(["Họ tên", "Lương"])
+    payroll.save(landing / "bang-luong.xlsx")
     (landing / "~$so-tiep-cong-dan_tot.xlsx").write_bytes(b"office lock file")
     report = _ingest(folders)
     status = {f.path: f.status for f in report.files}
@@ -85,8 +88,8 @@ def test_bad_files_are_quarantined_with_a_report_and_the_others_still_load(folde
     reports = sorted(quarantine.glob("*.errors.txt"))
     assert len(reports) == 3 and len(list(quarantine.glob("*.xlsx"))) == 3
     text = "\n".join(p.read_text(encoding="utf-8") for p in reports)
-    assert "Hòa Bình" in text and "không mở được" in text and "không nhận ra đây là sổ/biểu nào" in text
-    assert "unknown reporting unit" in text and "cannot be opened" in text
+    assert "Hòa Bình" in text and "không phải bảng tính hợp lệ" in text and "không nhận ra đây là sổ/biểu nào" in text
+    assert "unknown reporting unit" in text and "not a valid workbook" in text
     assert con.sql("select count(*) from raw._rejections").fetchone() == (3,)
     # the originals stay where the clerk put them, and a rerun does not quarantine them again
     assert (landing / "so-tiep-cong-dan_hong.xlsx").exists()

@@ -145,7 +145,7 @@ def test_a_file_that_is_not_a_workbook_says_so(tmp_path, units):
     with pytest.raises(WorkbookRejected) as caught:
         parse_workbook(path, reception_source(), units)
     (error,) = caught.value.errors
-    assert "không mở được" in error.vi and "cannot be opened" in error.en
+    assert "không đọc được" in error.vi and "cannot be read" in error.en
 
 
 def test_missing_year_line_is_an_error(tmp_path, units):
