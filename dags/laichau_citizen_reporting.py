@@ -10,6 +10,10 @@ its sentences, and Excel/CSV exports under `data/reports/`.
 
 Params `period_start` / `period_end` choose the report period (empty: the current year to the
 run's date, in Asia/Ho_Chi_Minh time). See docs/architecture.md.
+
+One run at a time, also beside `make run`: the set-up task **take_run_lock** takes the lock file
+`data/run.lock` (waiting a bounded time for another run), every stage checks it, and the teardown
+task **release_run_lock** releases it, also when a stage failed.
 """
 
 from __future__ import annotations
@@ -18,23 +22,25 @@ import functools
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import CronTriggerTimetable, Param, dag, task
+from airflow.sdk import CronTriggerTimetable, Param, dag, setup, task, teardown
 from airflow.sdk.exceptions import AirflowFailException
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 def _fail_fast_on_bad_data(func):
-    """Data problems (failed checks, no pseudonymisation key) are not transient: no retries."""
+    """Data problems (failed checks, no or another pseudonymisation key) are not transient, and
+    neither is another run holding the lock after the bounded wait: no retries."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from ingestion.pseudonymize import MissingKeyError
+        from ingestion.pseudonymize import PseudonymKeyError
         from pipeline.errors import DataCheckFailed
+        from pipeline.runlock import RunLockError
 
         try:
             return func(*args, **kwargs)
-        except (DataCheckFailed, MissingKeyError) as exc:
+        except (DataCheckFailed, PseudonymKeyError, RunLockError) as exc:
             raise AirflowFailException(str(exc)) from exc
 
     return wrapper
@@ -86,9 +92,23 @@ def laichau_citizen_reporting():
 
         return stages.discover(_paths())
 
+    @setup
+    @_fail_fast_on_bad_data
+    def take_run_lock(discovered: dict, run_id: str | None = None) -> str:
+        from pipeline import runlock
+
+        runlock.acquire(_paths(), run_id or "manual", stage="take_run_lock")
+        return run_id or "manual"
+
+    @teardown
+    def release_run_lock(locked_by: str) -> bool:
+        from pipeline import runlock
+
+        return runlock.release(_paths(), locked_by)
+
     @task
     @_fail_fast_on_bad_data
-    def ingest(discovered: dict, run_id: str | None = None) -> dict:
+    def ingest(locked_by: str, run_id: str | None = None) -> dict:
         from pipeline import stages
 
         return stages.ingest(_paths(), run_id or "manual")
@@ -108,6 +128,7 @@ def laichau_citizen_reporting():
         return stages.validate(_paths(), built["build"], run_id or "manual")
 
     @task
+    @_fail_fast_on_bad_data
     def publish(validated: dict) -> dict:
         from pipeline import stages
 
@@ -123,8 +144,10 @@ def laichau_citizen_reporting():
         period = ReportPeriod.resolve((params or {}).get("period_start"), (params or {}).get("period_end"), today)
         return stages.report(_paths(), period, run_id or "manual", ingested)
 
-    ingested = ingest(discover())
-    report(publish(validate(dbt_build(ingested))), ingested)
+    locked = take_run_lock(discover())
+    ingested = ingest(locked)
+    reported = report(publish(validate(dbt_build(ingested))), ingested)
+    reported >> release_run_lock(locked)
 
 
 laichau_citizen_reporting()

@@ -32,8 +32,34 @@ HOW_TO_SET = (
 )
 
 
-class MissingKeyError(RuntimeError):
+FINGERPRINT_LABEL = b"laichau-citizen-reporting/pseudonym-key-fingerprint/v1"
+
+RESTORE_KEY = (
+    "Khôi phục đúng khóa cũ: chép tệp khóa từ bản sao lưu vào data/secrets/pseudonym.key (hoặc tệp mà "
+    f"{KEY_FILE_ENV} chỉ tới), hoặc đặt lại {KEY_ENV} hay kết nối Airflow '{AIRFLOW_CONN_ID}' bằng khóa cũ, "
+    "rồi chạy lại. Nếu dùng khóa khác, mã bí danh của công dân sẽ không khớp với dữ liệu đã nạp: không đếm được "
+    "người trùng và không liên kết được các lần tiếp trước. / "
+    "Restore the original key: copy the key file from your backup into data/secrets/pseudonym.key (or the file "
+    f"{KEY_FILE_ENV} names), or set {KEY_ENV} or the Airflow connection '{AIRFLOW_CONN_ID}' back to the old key, "
+    "then run again. Under another key the citizens' pseudonyms would not link to the data already loaded: "
+    "repeat visitors could not be counted or linked to earlier visits."
+)
+
+
+class PseudonymKeyError(RuntimeError):
+    """A problem with the pseudonymisation key: no retry can fix it, so the run stops at once."""
+
+
+class MissingKeyError(PseudonymKeyError):
     """No usable pseudonymisation key: the run must not start."""
+
+
+class KeyChangedError(PseudonymKeyError):
+    """The key at hand is not the one the published warehouse was made under (or it is gone).
+
+    Carrying on would silently start a second, unlinkable set of pseudonyms, so the run refuses
+    and says how to restore the old key.
+    """
 
 
 def _from_airflow() -> str | None:
@@ -65,6 +91,16 @@ def load_key() -> bytes:
     if len(secret) < MIN_KEY_LENGTH:
         raise MissingKeyError(f"The key from {source} is shorter than {MIN_KEY_LENGTH} characters. {HOW_TO_SET}")
     return secret.encode("utf-8")
+
+
+def fingerprint(key: bytes) -> str:
+    """A short public tag of the key: HMAC-SHA-256 of a fixed label under the key, 16 hex digits.
+
+    Stored in the warehouse so a later run can tell whether it holds the same key. It names the
+    key without revealing it: recovering the key from it means breaking HMAC, and it is useless
+    for reversing pseudonyms (those use the key, not the fingerprint).
+    """
+    return hmac.new(key, FINGERPRINT_LABEL, hashlib.sha256).hexdigest()[:16]
 
 
 def _normalise(column: str, value: object) -> str | None:

@@ -1,7 +1,8 @@
 """``python -m pipeline.cli run``: what ``make run`` does on a fresh machine.
 
 Sets up the embedded defaults (Airflow metadata in SQLite under the data folder, the DuckDB
-warehouse file), creates a local pseudonymisation key on first run if none is configured,
+warehouse file), creates a local pseudonymisation key on first run if none is configured (never
+when a published warehouse was made under a key: that key must be restored, not replaced),
 seeds an empty landing folder with the bundled 2023 sample workbooks, and runs the nightly DAG
 once end to end with ``airflow dags test``.
 """
@@ -16,7 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ingestion.pseudonymize import KEY_ENV, KEY_FILE_ENV
+from ingestion.pseudonymize import KEY_ENV, KEY_FILE_ENV, PseudonymKeyError
+from pipeline import key_fingerprint, runlock
 from pipeline.paths import REPO_ROOT, SAMPLE_LANDING_DIR, DataPaths
 from pipeline.stages import seed_landing
 
@@ -24,11 +26,17 @@ DAG_ID = "laichau_citizen_reporting"
 
 
 def ensure_local_key(paths: DataPaths) -> dict[str, str]:
-    """Environment that names a key: the configured one, else a local key file made once."""
+    """Environment that names a key: the configured one, else a local key file made once.
+
+    A missing key file is only replaced by a new key in a fresh data folder. If the published
+    warehouse records a key's fingerprint, a new key would start pseudonyms that link to nothing
+    loaded before, so this raises KeyChangedError saying how to restore the old key instead.
+    """
     if os.environ.get(KEY_ENV) or os.environ.get(KEY_FILE_ENV):
         return {}
     key_file = paths.secrets / "pseudonym.key"
     if not key_file.exists():
+        key_fingerprint.check_published(paths, None)
         key_file.parent.mkdir(parents=True, exist_ok=True)
         key_file.parent.chmod(0o700)
         key_file.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
@@ -56,6 +64,12 @@ def airflow_env(paths: DataPaths) -> dict[str, str]:
 def run(period_start: str | None, period_end: str | None) -> int:
     paths = DataPaths.from_env()
     paths.root.mkdir(parents=True, exist_ok=True)
+    holder = runlock.holder(paths)
+    if holder is not None:
+        print(
+            f"Another run holds {runlock.lock_file(paths)}: {holder.describe()}. This run waits up to "
+            f"{runlock.wait_seconds():.0f} s for it ({runlock.WAIT_ENV}), then stops without touching it."
+        )
     env = {**os.environ, **ensure_local_key(paths), **airflow_env(paths), "LAICHAU_DATA_DIR": str(paths.root)}
     seeded = seed_landing(paths, SAMPLE_LANDING_DIR)
     if seeded:
@@ -87,9 +101,13 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument("--period-end", default=None)
     commands.add_parser("key", help="create the local pseudonymisation key under data/secrets/ if none is configured")
     args = parser.parse_args(argv)
-    if args.command == "run":
-        return run(args.period_start or None, args.period_end or None)
-    named = ensure_local_key(DataPaths.from_env())
+    try:
+        if args.command == "run":
+            return run(args.period_start or None, args.period_end or None)
+        named = ensure_local_key(DataPaths.from_env())
+    except PseudonymKeyError as refused:
+        print(refused, file=sys.stderr)
+        return 2
     print(named.get(KEY_FILE_ENV, f"A key is already configured through {KEY_ENV} or {KEY_FILE_ENV}."))
     return 0
 

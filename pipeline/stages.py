@@ -19,6 +19,7 @@ from ingestion.errors import printable
 from ingestion.loader import ingest_landing, landing_files, sha256_of
 from ingestion.pseudonymize import load_key
 from ingestion.registry import load_sources
+from pipeline import key_fingerprint, runlock
 from pipeline.dbt import dbt_build, dbt_docs
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
@@ -35,8 +36,9 @@ log = logging.getLogger(__name__)
 
 
 def discover(paths: DataPaths) -> dict:
-    """List what is in the landing folder; refuse to start without a pseudonymisation key."""
-    load_key()  # raises MissingKeyError with instructions
+    """List what is in the landing folder; refuse to start without the pseudonymisation key the
+    published warehouse was made under (MissingKeyError / KeyChangedError say how to fix it)."""
+    key_fingerprint.check_published(paths, load_key())
     paths.landing.mkdir(parents=True, exist_ok=True)
     sources = load_sources()
     files = []
@@ -55,12 +57,15 @@ def discover(paths: DataPaths) -> dict:
 
 
 def ingest(paths: DataPaths, run_id: str) -> dict:
-    """Start a staging copy of the warehouse and load every new workbook into it."""
+    """Take the run lock, start a staging copy of the warehouse and load every new workbook into it."""
     key = load_key()
-    build = start_build(paths, run_id)
-    with duckdb.connect(str(build)) as con:
-        report = ingest_landing(con, paths.landing, paths.quarantine, key)
-        con.execute("CHECKPOINT")
+    runlock.acquire(paths, run_id)
+    with runlock.holding(paths, run_id, "ingest"):
+        build = start_build(paths, run_id)
+        with duckdb.connect(str(build)) as con:
+            key_fingerprint.record(con, key)
+            report = ingest_landing(con, paths.landing, paths.quarantine, key)
+            con.execute("CHECKPOINT")
     summary = report.summary()
     log.info(
         "Ingest: %d loaded, %d unchanged, %d quarantined",
@@ -73,15 +78,17 @@ def ingest(paths: DataPaths, run_id: str) -> dict:
 
 def build_models(paths: DataPaths, build: str) -> dict:
     """dbt build (seeds, models, tests), then the dbt docs site of what was built."""
-    dbt_build(paths, Path(build))
-    site = dbt_docs(paths, Path(build))
+    with runlock.holding_build(paths, Path(build), "dbt_build"):
+        dbt_build(paths, Path(build))
+        site = dbt_docs(paths, Path(build))
     log.info("dbt docs: %s", site)
     return {"build": build, "dbt_docs": str(site)}
 
 
 def validate(paths: DataPaths, build: str, run_id: str) -> dict:
     """Run the GX suites; any failed expectation stops the run before publishing."""
-    results = validate_warehouse(paths, Path(build), run_name=_safe_run_name(run_id))
+    with runlock.holding_build(paths, Path(build), "validate"):
+        results = validate_warehouse(paths, Path(build), run_name=_safe_run_name(run_id))
     failed = [r.describe() for r in results if not r.success]
     if failed:
         raise DataCheckFailed(
@@ -92,12 +99,21 @@ def validate(paths: DataPaths, build: str, run_id: str) -> dict:
 
 
 def publish_warehouse(paths: DataPaths, build: str) -> dict:
-    published = publish(paths, Path(build))
+    with runlock.holding_build(paths, Path(build), "publish"):
+        published = publish(paths, Path(build))
     log.info("Published %s", published)
     return {"warehouse": str(published)}
 
 
 def report(paths: DataPaths, period: ReportPeriod, run_id: str, ingest_summary: dict | None = None) -> dict:
+    """The report, under the run lock (its staged copy and exports too); the run's last stage releases it."""
+    with runlock.holding(paths, run_id, "report"):
+        summary = _write_report(paths, period, run_id, ingest_summary)
+    runlock.release(paths, run_id)
+    return summary
+
+
+def _write_report(paths: DataPaths, period: ReportPeriod, run_id: str, ingest_summary: dict | None) -> dict:
     """Write the report tables into the published warehouse (via its own staged copy) and the exports."""
     if not paths.warehouse.exists():
         raise FileNotFoundError(f"no published warehouse at {paths.warehouse}")

@@ -5,22 +5,51 @@ over), runs its checks there, and only then ``os.replace``-s it over ``warehouse
 atomic rename on one file system. An analyst holding the published file open read-only keeps
 reading the old inode and never blocks the run or sees a half-built warehouse; a failed run
 leaves the last good warehouse untouched.
+
+Builds are per run (``build/<stage>-<run>/``) and only one run builds at a time (pipeline/runlock.py).
+A run clears its own earlier attempt and the folders of dead runs, never a live run's build.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import duckdb
 
 from pipeline.paths import DataPaths
 
+log = logging.getLogger(__name__)
 
-def _safe(name: str) -> str:
+
+def safe_name(name: str) -> str:
+    """A run id as it appears in a build folder's name."""
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:120]
+
+
+def _last_touched(folder: Path) -> float:
+    return max([folder.stat().st_mtime, *(p.stat().st_mtime for p in folder.rglob("*"))])
+
+
+def clear_dead_builds(paths: DataPaths, run_id: str) -> list[Path]:
+    """Remove build folders of dead runs: untouched for longer than the lock's staleness and not
+    the lock holder's. Another live run's build is never removed (its run may be between stages)."""
+    from pipeline import runlock
+
+    holder = runlock.holder(paths)
+    keep = {safe_name(run_id), safe_name(holder.run_id) if holder else None}
+    cutoff = time.time() - runlock.stale_seconds()
+    removed = []
+    for folder in sorted(paths.build_dir.glob("*-*")) if paths.build_dir.exists() else []:
+        if folder.is_dir() and folder.name.split("-", 1)[1] not in keep and _last_touched(folder) < cutoff:
+            log.warning("Removing %s, the build of a dead run", folder)
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def start_build(paths: DataPaths, run_id: str, stage: str = "build") -> Path:
@@ -28,11 +57,12 @@ def start_build(paths: DataPaths, run_id: str, stage: str = "build") -> Path:
 
     The copy has the published file's name, in a folder of its own: DuckDB names a database
     after its file, and dbt's views refer to tables through that name, so a view built in
-    ``build-x.duckdb`` would break once the file is renamed to ``warehouse.duckdb``.
+    ``build-x.duckdb`` would break once the file is renamed to ``warehouse.duckdb``. Call it
+    holding the run lock: it replaces this run's own earlier attempt and clears dead runs' builds.
     """
-    for leftover in paths.build_dir.glob(f"{stage}-*"):
-        shutil.rmtree(leftover)  # one run at a time (max_active_runs=1): anything here is from a dead run
-    build = paths.build_dir / f"{stage}-{_safe(run_id)}" / paths.warehouse.name
+    clear_dead_builds(paths, run_id)
+    build = paths.build_dir / f"{stage}-{safe_name(run_id)}" / paths.warehouse.name
+    shutil.rmtree(build.parent, ignore_errors=True)  # this run's earlier, failed attempt (a retry)
     build.parent.mkdir(parents=True)
     if paths.warehouse.exists():
         shutil.copyfile(paths.warehouse, build)
@@ -45,15 +75,39 @@ def checkpoint(build: Path) -> None:
         con.execute("CHECKPOINT")
 
 
+def wal_of(database: Path) -> Path:
+    return database.with_name(database.name + ".wal")
+
+
+def remove_stale_wal(paths: DataPaths) -> bool:
+    """Delete a write-ahead log lying beside the published warehouse.
+
+    The pipeline never writes the published file, so a ``warehouse.duckdb.wal`` there is left by
+    an analyst's read-write session that crashed (or was killed) before checkpointing. DuckDB
+    replays the WAL beside a file whenever it opens it, and it does not check that the log was
+    written for *that* file: after a publish, the old file's log would be replayed onto the new
+    warehouse (readers once saw 0 figures this way). The log's changes were made to the old file,
+    which the publish replaces anyway, so nothing worth keeping is lost.
+    """
+    wal = wal_of(paths.warehouse)
+    try:
+        wal.unlink()
+    except FileNotFoundError:
+        return False
+    log.warning("Removed %s, a write-ahead log left by a read-write session on the old warehouse", wal)
+    return True
+
+
 def publish(paths: DataPaths, build: Path) -> Path:
-    """Atomically make ``build`` the published warehouse."""
+    """Atomically make ``build`` the published warehouse, with no stale WAL beside it."""
     if not build.exists():
         raise FileNotFoundError(f"nothing to publish: {build} does not exist")
     checkpoint(build)
-    wal = build.with_name(build.name + ".wal")
-    if wal.exists():
-        raise RuntimeError(f"{wal} still exists after CHECKPOINT; refusing to publish a partial database")
+    if wal_of(build).exists():
+        raise RuntimeError(f"{wal_of(build)} still exists after CHECKPOINT; refusing to publish a partial database")
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_wal(paths)  # before: so no instant exists where the new file sits beside an old log
     os.replace(build, paths.warehouse)
+    remove_stale_wal(paths)  # after: a session that was still writing the old file may have made one meanwhile
     shutil.rmtree(build.parent, ignore_errors=True)
     return paths.warehouse

@@ -36,10 +36,19 @@ def test_dag_imports_without_heavy_libraries():
 
 
 def test_stages_are_tasks_in_order(dag):
-    assert set(dag.task_ids) == {"discover", "ingest", "dbt_build", "validate", "publish", "report"}
-    chain = ["discover", "ingest", "dbt_build", "validate", "publish", "report"]
+    chain = ["discover", "take_run_lock", "ingest", "dbt_build", "validate", "publish", "report", "release_run_lock"]
+    assert set(dag.task_ids) == set(chain)
     for upstream, downstream in itertools.pairwise(chain):
         assert downstream in dag.get_task(upstream).downstream_task_ids
+
+
+def test_the_run_lock_is_a_setup_released_by_a_teardown(dag):
+    """The teardown runs when a stage failed too, so a failed run does not hold the lock; it does
+    not run when the set-up failed (another run holds the lock, which is not ours to release)."""
+    take, release = dag.get_task("take_run_lock"), dag.get_task("release_run_lock")
+    assert take.is_setup and release.is_teardown
+    assert take.task_id in release.upstream_task_ids and "report" in release.upstream_task_ids
+    assert release.trigger_rule == "all_done_setup_success"
 
 
 def test_schedule_is_nightly_in_vietnam_time_without_catchup(dag):

@@ -22,6 +22,7 @@ import yaml
 from ingestion.parser import identify_source, parse_workbook
 from ingestion.registry import load_sources
 from ingestion.units import UnitDirectory
+from pipeline import runlock
 from pipeline.paths import DataPaths
 from tests.conftest import FIGURES_FILE, REPO_ROOT, SAMPLE_LANDING
 from tests.workbooks import visit, write_corrupt, write_reception
@@ -159,9 +160,13 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
     states = run_dag(dag)
     assert states == {
         "run": "success",
-        **dict.fromkeys(["discover", "ingest", "dbt_build", "validate", "publish", "report"], "success"),
+        **dict.fromkeys(
+            ["discover", "take_run_lock", "ingest", "dbt_build", "validate", "publish", "report", "release_run_lock"],
+            "success",
+        ),
     }
     paths = DataPaths(data_dir)
+    assert runlock.holder(paths) is None and not list(paths.build_dir.iterdir())
     figures = published_figures(paths.warehouse)
     expected = expected_figures()
     assert len(expected) == 74
@@ -264,6 +269,7 @@ def test_failed_validation_leaves_the_previous_warehouse_in_place(dag, data_dir)
     assert states["run"] == "failed"
     assert states["validate"] == "failed"
     assert states["publish"] == "upstream_failed" and states["report"] == "upstream_failed"
+    assert states["release_run_lock"] == "success" and runlock.holder(paths) is None  # the teardown released it
     assert sha(paths.warehouse) == good
     assert published_figures(paths.warehouse)[("reception.people", "city")] == 47
     results = max((paths.validation / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime).read_text()
