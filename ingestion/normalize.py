@@ -12,6 +12,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from ingestion.legacy_text import repair
+
 
 class Invalid(ValueError):
     """A value a clerk typed that does not fit, said in Vietnamese and in English."""
@@ -57,8 +59,9 @@ def clean_text(value: object) -> str | None:
 
 
 def repair_legacy(text: str) -> str:
-    """Text typed with a legacy font converted to Unicode (a hook for ``ingestion.legacy_text``)."""
-    return text
+    """Text typed with a legacy font (TCVN3 .VnTime, VNI-Times) converted to Unicode NFC; text
+    that is not legacy-encoded (the usual case, decided quickly) comes back as it was."""
+    return repair(text)[0]
 
 
 def marker_key(value: object) -> str:
@@ -84,13 +87,32 @@ def starts_with_marker(value: object, prefixes: tuple[tuple[str, ...], tuple[str
     return plain == text and plain.startswith(folded)
 
 
+def _base_letters() -> dict[int, str]:
+    """Every precomposed Latin letter (Vietnamese ones included) → its letter without marks."""
+    table = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in [*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)]:
+        letter = chr(code)
+        base = "".join(ch for ch in unicodedata.normalize("NFD", letter) if unicodedata.category(ch) != "Mn")
+        if base != letter and base.isascii() and base:
+            table[code] = base
+    return table
+
+
+_BASE_LETTERS = _base_letters()
+
+
 def fold(value: object) -> str:
-    """Lower-case, strip diacritics (đ → d), collapse whitespace: for matching labels and names."""
+    """Lower-case, strip diacritics (đ → d), collapse whitespace: for matching labels and names.
+
+    One ``str.translate`` for the usual text; the character-by-character path is kept for text
+    that still holds marks afterwards (combining marks on letters outside the table)."""
     text = clean_text(value) or ""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return _SPACES.sub(" ", stripped.casefold()).strip()
+    if not text.isascii():
+        text = text.translate(_BASE_LETTERS)
+        if not text.isascii():
+            decomposed = unicodedata.normalize("NFD", text)
+            text = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return text.casefold()
 
 
 def parse_date(value: object) -> dt.date | None:

@@ -19,7 +19,8 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from itertools import islice
+from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -148,6 +149,12 @@ def _map_columns(rows: list[list], source: Source) -> tuple[dict[str, int], int]
     return mapping, rows_used
 
 
+def _present(value: object) -> object | None:
+    if type(value) is str:
+        return value if value.strip() else None
+    return None if value is None else value
+
+
 def _bounded(column: Column, number: float) -> None:
     if column.min is not None and number < column.min:
         raise Invalid(
@@ -166,6 +173,9 @@ def _bounded(column: Column, number: float) -> None:
 def _converter(column: Column, year: int | None, arrival: dt.date | None) -> Callable[[object], object]:
     """One function typing a cell of this column, built once per workbook: the hot loop calls it
     for every cell, so the common cases (a float, a date, a choice seen before) are tested first."""
+    if column.type == "text" and column.personal:
+        # Kept as typed, only to be pseudonymised (which normalises it) and dropped in this process.
+        return _present
     if column.type == "text":
         return clean_text
     if column.type == "integer":
@@ -199,7 +209,17 @@ def _converter(column: Column, year: int | None, arrival: dt.date | None) -> Cal
 
         return number
     if column.type == "boolean":
-        return lambda value: None if value == "" else parse_boolean(value)
+        answers: dict[object, bool | None] = {"": None}
+
+        def boolean(value: object) -> bool | None:
+            if value in answers:
+                return answers[value]
+            answer = parse_boolean(value)
+            if len(answers) < 1000:
+                answers[value] = answer
+            return answer
+
+        return boolean
     if column.type == "date":
         latest = arrival + dt.timedelta(days=1) if arrival and column.not_after_arrival else None
 
@@ -438,8 +458,11 @@ def parse_workbook(
     where = [f"{column_letter(mapping[c.name] + found.column_offset)} «{c.header}»" for c in present]
     required = [i for i, c in enumerate(present) if c.required]
     data_positions = [i for i, c in enumerate(present) if c.name != "seq_no"]
+    take_cells = _getter(indexes)
+    take_required = _getter(required)
+    take_data = _getter(data_positions)
     width = max(indexes) + 1
-    values: list[list] = [[] for _ in present]
+    typed_rows: list[list] = []
     row_numbers: list[int] = []
     seen_lines: dict[tuple, int] = {}
     skipped = 0
@@ -447,31 +470,32 @@ def parse_workbook(
     required_labels_like = [i for i in required if present[i].type not in ("integer", "number")]
     end_markers = markers(source.end_markers)
     skip_markers = markers(source.skip_markers)
+    no_errors: list[tuple[int, Invalid]] = []
 
     first_row = header_index + header_rows
-    rows = _chain_rows(found.head[first_row:], found.rest)
-    for index, raw in enumerate(rows, start=first_row):
+    for index, raw in enumerate(chain(found.head[first_row:], found.rest), start=first_row):
         if not any(raw):
             continue
         if len(raw) < width:
             raw = [*raw, *([""] * (width - len(raw)))]
-        cells = [raw[i] for i in indexes]
+        cells = take_cells(raw)
         if not seen_data and _is_column_number_row(raw):
             skipped += 1
             continue  # the "(1) (2) (3)" column-number row of official forms, right under the header
-        typed: list = []
-        row_errors: list[tuple[int, Invalid]] = []
-        for position, (convert, value) in enumerate(zip(converters, cells, strict=True)):
-            try:
-                typed.append(convert(value))
-            except Invalid as exc:
-                typed.append(None)
-                row_errors.append((position, exc))
-        if all(typed[i] is None for i in data_positions) and not row_errors:
+        try:  # the usual line: every cell types without error
+            typed = [convert(value) for convert, value in zip(converters, cells, strict=True)]
+            row_errors = no_errors
+        except Invalid:
+            typed, row_errors = _type_cells(converters, cells)
+        data = take_data(typed)
+        if data.count(None) == len(data) and not row_errors:
             if any(clean_text(c) for c in raw):
                 skipped += 1  # a pre-numbered but empty register line, or a note outside the table's columns
             continue
-        missing = [i for i in required if typed[i] is None and not any(p == i for p, _ in row_errors)]
+        missing = []
+        if None in take_required(typed):
+            failed = {p for p, _ in row_errors}
+            missing = [i for i in required if typed[i] is None and i not in failed]
         if missing or row_errors:
             # Only a line without its required values can be a totals or signature line: the cell
             # holding the marker aside, none of the required text, date or choice cells is filled.
@@ -501,8 +525,7 @@ def parse_workbook(
             required_en = f"this cell is required ({column.description_en})"
             error(index + 1, where[position], "ô này bắt buộc phải điền", required_en, "required")
         if not source.allow_duplicate_lines:
-            line = tuple(typed[i] for i in data_positions)
-            earlier = seen_lines.setdefault(line, index + 1)
+            earlier = seen_lines.setdefault(data, index + 1)
             if earlier != index + 1:
                 error(
                     index + 1,
@@ -513,8 +536,7 @@ def parse_workbook(
                     "events, record what differs)",
                     "duplicate_line",
                 )
-        for position, value in enumerate(typed):
-            values[position].append(value)
+        typed_rows.append(typed)
         row_numbers.append(index + 1)
         if len(row_numbers) > limits.MAX_ROWS:
             error(
@@ -525,6 +547,7 @@ def parse_workbook(
                 "too_large",
             )
             break
+    values = [list(column) for column in zip(*typed_rows, strict=True)] if typed_rows else [[] for _ in present]
 
     if not row_numbers and not errors and not source.allow_empty:
         error(None, None, "bảng không có dòng dữ liệu nào", "the table has no data rows", "no_rows")
@@ -537,9 +560,27 @@ def parse_workbook(
     return ParsedWorkbook(source, sheet, unit, year, written_unit, columns, row_numbers, skipped)
 
 
-def _chain_rows(head: list[list], rest: Iterator[list]) -> Iterator[list]:
-    yield from head
-    yield from rest
+def _getter(positions: list[int]) -> Callable[[list], tuple]:
+    """A C-speed ``lambda row: tuple(row[i] for i in positions)``."""
+    if not positions:
+        return lambda row: ()
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda row: (row[only],)
+    return itemgetter(*positions)
+
+
+def _type_cells(converters: list[Callable], cells: tuple) -> tuple[list, list[tuple[int, Invalid]]]:
+    """Type a line cell by cell, keeping every error (the slow path, for lines with errors)."""
+    typed: list = []
+    errors: list[tuple[int, Invalid]] = []
+    for position, (convert, value) in enumerate(zip(converters, cells, strict=True)):
+        try:
+            typed.append(convert(value))
+        except Invalid as exc:
+            typed.append(None)
+            errors.append((position, exc))
+    return typed, errors
 
 
 def unreadable(name: str, exc: BaseException) -> WorkbookRejected:

@@ -122,5 +122,5 @@ def pseudonym(key: bytes, prefer: dict[str, object], fallback: dict[str, object]
         parts = [_normalise(column, value) for column, value in values.items()]
         if any(parts):
             message = f"{kind}|" + "|".join(p or "" for p in parts)
-            return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+            return hmac.digest(key, message.encode("utf-8"), "sha256").hex()
     return None

@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ingestion.loader import request_requeue, sha256_of
 from ingestion.pseudonymize import KEY_ENV, KEY_FILE_ENV, PseudonymKeyError
 from pipeline import key_fingerprint, runlock
 from pipeline.paths import REPO_ROOT, SAMPLE_LANDING_DIR, DataPaths
@@ -93,6 +94,29 @@ def run(period_start: str | None, period_end: str | None) -> int:
     return 0
 
 
+def requeue(paths: DataPaths, files: list[str], everything: bool) -> int:
+    """Ask the next run to read quarantined files again. Files quarantined under older reading
+    rules are read again anyway; this is for a file whose contract was fixed by hand (a unit
+    added to the seed, a registry alias) or to retry after a crash."""
+    if everything == bool(files):
+        print("Name the landing files to read again, or --all.", file=sys.stderr)
+        return 2
+    if everything:
+        marker = request_requeue(paths.quarantine, None)
+        print(f"Every quarantined file will be read again at the next run ({marker}).")
+        return 0
+    status = 0
+    for name in files:
+        path = paths.landing / name
+        if not path.is_file() or path.is_symlink():
+            print(f"Không thấy tệp / no such landing file: {name}", file=sys.stderr)
+            status = 2
+            continue
+        request_requeue(paths.quarantine, sha256_of(path))
+        print(f"{name} will be read again at the next run.")
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.cli")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -100,7 +124,14 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument("--period-start", default=None)
     run_parser.add_argument("--period-end", default=None)
     commands.add_parser("key", help="create the local pseudonymisation key under data/secrets/ if none is configured")
+    requeue_parser = commands.add_parser(
+        "requeue", help="read quarantined files again at the next run (after the reading rules or the registry changed)"
+    )
+    requeue_parser.add_argument("files", nargs="*", help="landing files to read again (paths relative to the landing folder)")
+    requeue_parser.add_argument("--all", action="store_true", help="every quarantined file")
     args = parser.parse_args(argv)
+    if args.command == "requeue":
+        return requeue(DataPaths.from_env(), args.files, args.all)
     try:
         if args.command == "run":
             return run(args.period_start or None, args.period_end or None)

@@ -142,3 +142,86 @@ def test_the_source_is_recognised_by_content_when_the_name_does_not_say(folders)
         "bao-cao-thang-5.xlsx": ("loaded", "citizen_reception"),
         "so-xu-ly-don_ban-tiep-cong-dan.xlsx": ("loaded", "petition_handling"),
     }
+
+
+def _current(con) -> list[str]:
+    return [r[0] for r in con.sql("select load_id from raw._loads where superseded_by is null order by 1").fetchall()]
+
+
+def test_re_sending_an_earlier_version_makes_it_current_again(folders):
+    landing, _, con = folders
+    path = landing / "so-tiep-cong-dan_tan-phong.xlsx"
+    write_reception(path, "Phường Tân Phong", [visit(dt.date(2023, 3, 1), "A-1")])
+    first_bytes = path.read_bytes()
+    first = _ingest(folders).files[0]
+    write_reception(path, "Phường Tân Phong", [visit(dt.date(2023, 3, 1), "A-1"), visit(dt.date(2023, 4, 1), "A-2")])
+    second = _ingest(folders).files[0]
+    assert _current(con) == [second.load_id]
+    # the clerk sends the first version again (same bytes): it is current again, not read twice
+    path.write_bytes(first_bytes)
+    os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 10))
+    again = _ingest(folders).files[0]
+    assert (again.status, again.load_id, again.superseded) == ("reinstated", first.load_id, second.load_id)
+    assert _current(con) == [first.load_id]
+    assert con.sql("select count(*) from raw.citizen_reception").fetchone() == (3,)  # nothing re-inserted
+    # and a later run with nothing new changes nothing
+    assert [f.status for f in _ingest(folders).files] == ["unchanged"]
+    assert _current(con) == [first.load_id]
+
+
+def test_skipped_lines_are_counted_in_the_load_record(folders):
+    landing, _, con = folders
+    write_reception(
+        landing / "so-tiep-cong-dan.xlsx",
+        "Phường Tân Phong",
+        [visit(dt.date(2023, 3, 1), "A-1"), {"seq_no": None, "citizen_name": "Cộng quý I", "people_count": 1},
+         visit(dt.date(2023, 4, 1), "A-2")],
+    )  # fmt: skip
+    outcome = _ingest(folders).files[0]
+    assert outcome.status == "loaded" and outcome.rows == 2
+    # the "(1) (2) ..." column-number row and the subtotal line
+    assert outcome.skipped_rows == 2
+    assert con.sql("select row_count, skipped_rows from raw._loads").fetchone() == (2, 2)
+
+
+def test_a_quarantined_file_is_read_again_when_requeued_or_when_the_rules_change(folders, monkeypatch):
+    from ingestion import loader
+
+    landing, quarantine, con = folders
+    write_reception(landing / "so-tiep-cong-dan.xlsx", "Phường Tân Phong", [visit(dt.date(2023, 3, 1), "A-1", people=0)])
+    assert [f.status for f in _ingest(folders).files] == ["quarantined"]
+    assert [f.status for f in _ingest(folders).files] == ["still_quarantined"]
+    loader.request_requeue(quarantine, None)
+    assert [f.status for f in _ingest(folders).files] == ["quarantined"]  # read again, still wrong
+    assert [f.status for f in _ingest(folders).files] == ["still_quarantined"]  # the request was used
+    monkeypatch.setattr(loader, "reader_version", lambda: "a-newer-reader")
+    assert [f.status for f in _ingest(folders).files] == ["quarantined"]
+    assert con.sql("select count(*) from raw._rejections").fetchone() == (3,)
+
+
+def test_the_requeue_command_names_files_by_their_landing_path(tmp_path, monkeypatch):
+    from pipeline.cli import main
+
+    data = tmp_path / "data"
+    monkeypatch.setenv("LAICHAU_DATA_DIR", str(data))
+    path = write_reception(data / "landing" / "so-tiep-cong-dan.xlsx", "Phường Tân Phong", [visit(dt.date(2023, 3, 1), "A-1")])
+    assert main(["requeue", "so-tiep-cong-dan.xlsx"]) == 0
+    from ingestion.loader import requeued_since, sha256_of
+
+    assert set(requeued_since(data / "landing" / "_quarantine")) == {sha256_of(path)}
+    assert main(["requeue", "khong-co.xlsx"]) == 2
+    assert main(["requeue"]) == 2
+
+
+def test_many_workbooks_are_read_in_parallel_children_and_loaded_in_landing_order(folders):
+    landing, _, con = folders
+    for number in range(6):
+        path = write_reception(
+            landing / f"so-tiep-cong-dan_{number}.xlsx", "Phường Tân Phong", [visit(dt.date(2023, 3, 1 + number), f"A-{number}")]
+        )
+        os.utime(path, (path.stat().st_atime, 1_700_000_000 + number))
+    report = ingest_landing(con, landing, landing / "_quarantine", TEST_KEY, workers=3)
+    assert [f.path for f in report.files] == [f"so-tiep-cong-dan_{n}.xlsx" for n in range(6)]
+    assert all(f.status == "loaded" for f in report.files)
+    # the last to arrive is the unit's current register
+    assert _current(con) == [report.files[-1].load_id]
