@@ -10,7 +10,7 @@ export LAICHAU_DATA_DIR ?= $(CURDIR)/data
 PERIOD_START ?= 2023-01-01
 PERIOD_END ?= 2023-12-31
 
-.PHONY: run test lint venv lock templates sample key clean
+.PHONY: run test lint venv lock templates sample key bench-ingest clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -47,6 +47,12 @@ templates: venv
 
 sample: venv
 	$(BIN)/python -m sample_data.generate
+
+# Ingest speed against a raw python-calamine read of the same registers (docs/performance.md).
+# A benchmark, not a test: it prints a table and exits 0. Generated registers are cached in
+# $(LAICHAU_DATA_DIR)/bench/. BENCH_ARGS passes options, e.g. BENCH_ARGS="--check --repeat 5".
+bench-ingest: venv
+	$(BIN)/python -m bench.ingest $(BENCH_ARGS)
 
 clean:
 	rm -rf $(LAICHAU_DATA_DIR)
