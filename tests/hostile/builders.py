@@ -58,7 +58,7 @@ class Case:
     expect: str  # "quarantined" | "loaded" | "ignored" (hidden and Office lock files)
     secrets: tuple[str, ...]  # personal strings that must appear nowhere outside the landing folder
     rules: frozenset[str] = frozenset()  # acceptable rule codes of at least one error; empty: any
-    words: tuple[str, ...] = ()  # the report must contain each (compared case-folded)
+    words: tuple[str, ...] = ()  # the errors must say each (compared case-folded)
     row: int | None = None  # the row an error must name, as Excel numbers it
     column: str | None = None  # the column letter that error must name
     copied: bool = True  # the quarantine keeps a copy (never for symlinks, FIFOs)
@@ -825,7 +825,7 @@ def h51_control_characters(ctx: Context) -> Case:
     def verify(con, outcome, report) -> None:
         stored = con.execute("select case_ref, previously_handled_by from raw.citizen_reception "
                              "where _source_file like '%h51/%' order by _row_number").fetchall()  # fmt: skip
-        assert stored[0] == ("H51-1", "UBND phường Đoàn Kết")
+        assert stored[0] == ("H51-1", "UBND phường Đoàn Kết"), f"control characters stored: {stored[0]!r}"
 
     return Case("h51_control_characters", path, "loaded", secrets, rows=2, unit_id=LOADED_UNIT_ID, verify=verify)
 
