@@ -252,6 +252,37 @@ def _check_declared_sizes(archive: zipfile.ZipFile, name: str) -> None:
             raise WorkbookRejected([_too_large_area(name, sheet, far, rows, columns)])
 
 
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>')
+
+
+def formula_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """(row, column) → the error a formula shows (``#REF!``, ``#DIV/0!``) in ``sheet`` of an xlsx.
+
+    The reader gives such a cell as empty, which would silently drop the amount it should hold;
+    a scan of the sheet's XML for error-typed cells (``t="e"``) finds them. Row and column are
+    0-based. Other formats return nothing."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = next((p for p, name in _sheet_parts(archive).items() if name == sheet), None)
+            if part is None:
+                return {}
+            found: dict[tuple[int, int], str] = {}
+            tail = b""
+            with archive.open(part) as stream:
+                while chunk := stream.read(1 << 22):
+                    block = tail + chunk
+                    if b't="e"' in block:
+                        for letters, row, text in _ERROR_CELL.findall(block):
+                            found[(int(row) - 1, column_number(letters.decode()) - 1)] = text.decode("utf-8", "replace")
+                    cut = block.rfind(b"<c ")
+                    tail = block[cut:] if cut >= 0 and len(block) - cut < 4096 else b""
+            return found
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return {}
+
+
 def _vi_int(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 

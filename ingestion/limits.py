@@ -21,14 +21,14 @@ MAX_ZIP_MEMBERS = 5_000
 # What a sheet may declare or hold.
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
-MAX_SHEETS = 100
+MAX_SHEETS = 1000
 # Rows searched for the header line and the title block above it.
 HEADER_SEARCH_ROWS = 60
 
 # The child process that reads one workbook: a native abort or a runaway allocation ends only it.
 CHILD_MEMORY_BYTES = 4 * 1024 * 1024 * 1024
-CHILD_CPU_SECONDS = 240
-CHILD_WALL_SECONDS = 300
+CHILD_CPU_SECONDS = 120
+CHILD_WALL_SECONDS = 150
 
 
 def megabytes(size: int) -> str:

@@ -452,8 +452,9 @@ def ingest_landing(
                 if token in rejected:
                     outcomes.append(FileOutcome(name, None, "still_quarantined", report_path=rejected[token][1]))
                     continue
-                refused = ReadResult(refusal.errors)
-                outcomes.append(_reject(con, path, name, token, refused, quarantine, landing, clock.now(), False))
+                refused = _reject(con, path, name, token, ReadResult(refusal.errors), quarantine, landing, clock.now(), False)
+                refused.sha256 = None
+                outcomes.append(refused)
                 continue
             # An oversized file is refused without reading it through: it is known by its size and time.
             sha = sha256_of(path) if info.st_size <= limits.MAX_FILE_BYTES else f"size-{info.st_size}-{info.st_mtime_ns}"

@@ -16,6 +16,7 @@ and values are gathered column by column, ready to become an Arrow table.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -27,6 +28,7 @@ from python_calamine import CalamineWorkbook
 
 from ingestion import limits
 from ingestion.errors import IngestError, WorkbookRejected, column_letter, whole_file
+from ingestion.filecheck import formula_error_cells
 from ingestion.normalize import (
     Invalid,
     clean_text,
@@ -274,6 +276,17 @@ def _converter(column: Column, year: int | None, arrival: dt.date | None) -> Cal
     raise AssertionError(column.type)  # pragma: no cover - the registry rejects unknown types
 
 
+def open_workbook(path: Path) -> CalamineWorkbook:
+    """The workbook at ``path``; a name that is not valid UTF-8 (the reader cannot take it) is
+    opened through a Python file object instead."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        with path.open("rb") as handle:
+            return CalamineWorkbook.from_filelike(io.BytesIO(handle.read()))
+    return CalamineWorkbook.from_path(str(path))
+
+
 def identify_source(path: Path, sources: tuple[Source, ...], workbook: CalamineWorkbook | None = None) -> Source | None:
     """The source a workbook belongs to: by file name when exactly one pattern matches, else by
     content (the one source whose header row is in one of its sheets). Clerks name files as they
@@ -282,7 +295,7 @@ def identify_source(path: Path, sources: tuple[Source, ...], workbook: CalamineW
     if len(by_name) == 1:
         return by_name[0]
     try:
-        workbook = workbook or CalamineWorkbook.from_path(str(path))
+        workbook = workbook or open_workbook(path)
         by_content = [s for s in (by_name or sources) if _find_sheet(workbook, s) is not None]
     except Exception:  # unreadable: let parsing report it against the name's guess, if any
         return by_name[0] if by_name else None
@@ -414,7 +427,7 @@ def parse_workbook(
     """
     name = display_name or path.name
     try:
-        workbook = workbook or CalamineWorkbook.from_path(str(path))
+        workbook = workbook or open_workbook(path)
         found = _find_sheet(workbook, source)
     except WorkbookRejected as rejection:
         raise WorkbookRejected([replace(e, file=name) for e in rejection.errors]) from None
@@ -471,6 +484,10 @@ def parse_workbook(
     end_markers = markers(source.end_markers)
     skip_markers = markers(source.skip_markers)
     no_errors: list[tuple[int, Invalid]] = []
+    formula_errors: dict[int, dict[int, str]] = {}
+    for (row, col), shown in formula_error_cells(path, sheet).items():
+        if col - found.column_offset in indexes:
+            formula_errors.setdefault(row, {})[indexes.index(col - found.column_offset)] = shown
 
     first_row = header_index + header_rows
     for index, raw in enumerate(chain(found.head[first_row:], found.rest), start=first_row):
@@ -487,6 +504,8 @@ def parse_workbook(
             row_errors = no_errors
         except Invalid:
             typed, row_errors = _type_cells(converters, cells)
+        if index in formula_errors:  # the reader shows these cells as empty
+            row_errors = [*row_errors, *_formula_errors(formula_errors[index], typed)]
         data = take_data(typed)
         if data.count(None) == len(data) and not row_errors:
             if any(clean_text(c) for c in raw):
@@ -568,6 +587,23 @@ def _getter(positions: list[int]) -> Callable[[list], tuple]:
         only = positions[0]
         return lambda row: (row[only],)
     return itemgetter(*positions)
+
+
+def _formula_errors(cells: dict[int, str], typed: list) -> list[tuple[int, Invalid]]:
+    found = []
+    for position, shown in sorted(cells.items()):
+        typed[position] = None
+        found.append(
+            (
+                position,
+                Invalid(
+                    f"ô có lỗi công thức {shown}; hãy sửa công thức hoặc nhập giá trị",
+                    f"the cell shows the formula error {shown}; fix the formula or type the value",
+                    "formula_error",
+                ),
+            )
+        )
+    return found
 
 
 def _type_cells(converters: list[Callable], cells: tuple) -> tuple[list, list[tuple[int, Invalid]]]:

@@ -57,10 +57,8 @@ class ReadResult:
 
 def read_workbook(job: ReadJob, key: bytes) -> ReadResult:
     """Check, identify, parse, type and pseudonymise one workbook; write its rows to ``job.out``."""
-    from python_calamine import CalamineWorkbook
-
     from ingestion.filecheck import check_file
-    from ingestion.parser import identify_source, parse_workbook, unreadable
+    from ingestion.parser import identify_source, open_workbook, parse_workbook, unreadable
     from ingestion.registry import load_sources
     from ingestion.rows import write_parquet
     from ingestion.units import default_directory
@@ -71,7 +69,7 @@ def read_workbook(job: ReadJob, key: bytes) -> ReadResult:
     try:
         check_file(path, job.name)
         try:
-            workbook = CalamineWorkbook.from_path(str(path))
+            workbook = open_workbook(path)
         except Exception as exc:
             raise unreadable(job.name, exc) from exc
         source = identify_source(path, sources, workbook)
@@ -116,7 +114,7 @@ def _child(job: ReadJob, key: bytes, conn: Connection) -> None:
         result = read_workbook(job, key)
     except MemoryError:
         result = ReadResult([_limit_error(job.name, "memory")])
-    except Exception as exc:  # a bug or an unforeseen file: this file is quarantined, the run goes on
+    except BaseException as exc:  # a bug, an unforeseen file, a reader panic: this file alone is quarantined
         result = ReadResult(
             [
                 whole_file(
