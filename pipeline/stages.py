@@ -18,10 +18,13 @@ from ingestion.loader import ingest_landing, landing_files, sha256_of
 from ingestion.parser import identify_source
 from ingestion.pseudonymize import load_key
 from ingestion.registry import load_sources
+from pipeline.attribution import attribute
 from pipeline.dbt import dbt_build, dbt_docs
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
 from pipeline.period import ReportPeriod
+from pipeline.rejection import reject_submissions
+from pipeline.submissions import ensure_load_columns
 from pipeline.validation import data_docs_index, validate_warehouse
 from pipeline.warehouse import publish, start_build
 from reporting.appendices import compute_appendices, store_appendices, write_appendix_exports
@@ -58,6 +61,7 @@ def ingest(paths: DataPaths, run_id: str) -> dict:
     build = start_build(paths, run_id)
     with duckdb.connect(str(build)) as con:
         report = ingest_landing(con, paths.landing, paths.quarantine, key)
+        ensure_load_columns(con)
         con.execute("CHECKPOINT")
     summary = report.summary()
     log.info(
@@ -77,16 +81,46 @@ def build_models(paths: DataPaths, build: str) -> dict:
     return {"build": build, "dbt_docs": str(site)}
 
 
+# Rejecting submissions can make another version current, which is validated in turn: at most
+# this many rounds of rejection, then the checks must pass or the run stops.
+MAX_REJECTION_ROUNDS = 2
+
+
 def validate(paths: DataPaths, build: str, run_id: str) -> dict:
-    """Run the GX suites; any failed expectation stops the run before publishing."""
-    results = validate_warehouse(paths, Path(build), run_name=_safe_run_name(run_id))
-    failed = [r.describe() for r in results if not r.success]
-    if failed:
-        raise DataCheckFailed(
-            f"Validation failed ({len(failed)} of {len(results)} checks); the published warehouse was not changed. "
-            f"Data Docs: {data_docs_index(paths)}\n- " + "\n- ".join(failed)
-        )
-    return {"build": build, "checks": len(results), "data_docs": str(data_docs_index(paths))}
+    """Run the GX suites. A failure whose rows all come from named submissions rejects those
+    submissions (each clerk gets a quarantine report; the unit's previous accepted version counts
+    again), then dbt rebuilds and the suites run again; the rest is published. Any other failure
+    stops the run before publishing. Returns (XCom) the rejected submissions: file, checks, rows."""
+    rejected: list[dict] = []
+    results: list = []
+    for round_no in range(MAX_REJECTION_ROUNDS + 1):
+        run_name = _safe_run_name(run_id) + (f"-round{round_no + 1}" if round_no else "")
+        results = validate_warehouse(paths, Path(build), run_name=run_name)
+        failed = [r for r in results if not r.success]
+        if not failed:
+            break
+        attribution = attribute(failed)
+        if attribution.unattributable or round_no == MAX_REJECTION_ROUNDS:
+            stopping = attribution.unattributable or failed
+            note = (
+                f"\n{len(rejected)} submission(s) were rejected first: " + ", ".join(r["file"] for r in rejected)
+                if rejected
+                else ""
+            )
+            raise DataCheckFailed(
+                f"Validation failed ({len(stopping)} of {len(results)} checks not attributable to one submission); "
+                f"the published warehouse was not changed. Data Docs: {data_docs_index(paths)}\n- "
+                + "\n- ".join(r.describe() for r in stopping)
+                + note
+            )
+        rejected += reject_submissions(Path(build), attribution.by_load, paths.landing, paths.quarantine)
+        dbt_build(paths, Path(build))
+    return {
+        "build": build,
+        "checks": len(results),
+        "data_docs": str(data_docs_index(paths)),
+        "rejected": rejected,
+    }
 
 
 def publish_warehouse(paths: DataPaths, build: str) -> dict:
@@ -95,8 +129,16 @@ def publish_warehouse(paths: DataPaths, build: str) -> dict:
     return {"warehouse": str(published)}
 
 
-def report(paths: DataPaths, period: ReportPeriod, run_id: str, ingest_summary: dict | None = None) -> dict:
-    """Write the report tables into the published warehouse (via its own staged copy) and the exports."""
+def report(
+    paths: DataPaths,
+    period: ReportPeriod,
+    run_id: str,
+    ingest_summary: dict | None = None,
+    validation_summary: dict | None = None,
+) -> dict:
+    """Write the report tables into the published warehouse (via its own staged copy) and the
+    exports; the run's summary lists the files quarantined by ingestion and the submissions
+    rejected by validation."""
     if not paths.warehouse.exists():
         raise FileNotFoundError(f"no published warehouse at {paths.warehouse}")
     build = start_build(paths, run_id, stage="report")
@@ -125,6 +167,7 @@ def report(paths: DataPaths, period: ReportPeriod, run_id: str, ingest_summary: 
         "sentences": [s.text_vi for s in sentences],
         "completeness": completeness,
         "quarantined": (ingest_summary or {}).get("quarantined", []),
+        "rejected": (validation_summary or {}).get("rejected", []),
     }
     paths.runs.mkdir(parents=True, exist_ok=True)
     (paths.runs / f"{_safe_run_name(run_id)}.json").write_text(
@@ -138,6 +181,14 @@ def report(paths: DataPaths, period: ReportPeriod, run_id: str, ingest_summary: 
             len(summary["quarantined"]),
             paths.quarantine,
             "\n".join(f"- {q['file']} ({q['errors']} error(s))" for q in summary["quarantined"]),
+        )
+    if summary["rejected"]:
+        log.warning(
+            "%d submission(s) rejected by validation (the units' previous accepted versions count); "
+            "see their .errors.txt reports in %s:\n%s",
+            len(summary["rejected"]),
+            paths.quarantine,
+            "\n".join(f"- {r['file']}: {'; '.join(r['checks'])} ({r['rows']} row(s))" for r in summary["rejected"]),
         )
     return summary
 
