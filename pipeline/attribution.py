@@ -122,8 +122,12 @@ class Attribution:
     unattributable: list  # CheckResult
 
 
-def attribute(failed: list) -> Attribution:
-    """Split failed CheckResults into findings per load and failures no submission explains."""
+def attribute(failed: list, established: set[str] | frozenset[str] = frozenset()) -> Attribution:
+    """Split failed CheckResults into findings per load and failures no submission explains.
+
+    A failing row of a check comparing two registers names both; the one that is new blames
+    itself: a load in ``established`` (accepted in the published warehouse, so it passed before)
+    is blamed only when every load of the row is established."""
     by_load: dict[str, list[Finding]] = {}
     unattributable = []
     for result in failed:
@@ -133,10 +137,11 @@ def attribute(failed: list) -> Attribution:
             continue
         grouped: dict[tuple[str, str | None, str | None], set[int]] = {}
         for row in rows:
-            for load_id in row.load_ids:
+            blamed = [i for i in row.load_ids if i not in established] or list(row.load_ids)
+            for load_id in blamed:
                 # rows of a check over two registers are the first register's: name no rows then
                 lines = grouped.setdefault((load_id, row.check_name, row.check_vi), set())
-                if len(row.load_ids) == 1:
+                if len(blamed) == 1:
                     lines.update(row.source_rows)
         for (load_id, check_name, check_vi), lines in grouped.items():
             by_load.setdefault(load_id, []).append(

@@ -24,7 +24,7 @@ from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
 from pipeline.period import ReportPeriod
 from pipeline.rejection import reject_submissions
-from pipeline.submissions import ensure_load_columns
+from pipeline.submissions import accepted_load_ids, loader_compatible_loads
 from pipeline.validation import data_docs_index, validate_warehouse
 from pipeline.warehouse import publish, start_build
 from reporting.appendices import compute_appendices, store_appendices, write_appendix_exports
@@ -60,8 +60,8 @@ def ingest(paths: DataPaths, run_id: str) -> dict:
     key = load_key()
     build = start_build(paths, run_id)
     with duckdb.connect(str(build)) as con:
-        report = ingest_landing(con, paths.landing, paths.quarantine, key)
-        ensure_load_columns(con)
+        with loader_compatible_loads(con):
+            report = ingest_landing(con, paths.landing, paths.quarantine, key)
         con.execute("CHECKPOINT")
     summary = report.summary()
     log.info(
@@ -93,24 +93,22 @@ def validate(paths: DataPaths, build: str, run_id: str) -> dict:
     stops the run before publishing. Returns (XCom) the rejected submissions: file, checks, rows."""
     rejected: list[dict] = []
     results: list = []
+    established = accepted_load_ids(paths.warehouse)
     for round_no in range(MAX_REJECTION_ROUNDS + 1):
         run_name = _safe_run_name(run_id) + (f"-round{round_no + 1}" if round_no else "")
         results = validate_warehouse(paths, Path(build), run_name=run_name)
         failed = [r for r in results if not r.success]
         if not failed:
             break
-        attribution = attribute(failed)
+        attribution = attribute(failed, established)
         if attribution.unattributable or round_no == MAX_REJECTION_ROUNDS:
-            stopping = attribution.unattributable or failed
-            note = (
-                f"\n{len(rejected)} submission(s) were rejected first: " + ", ".join(r["file"] for r in rejected)
-                if rejected
-                else ""
-            )
+            stopping = {id(r) for r in attribution.unattributable}
+            lines = [r.describe() + (" [not attributable to a submission]" if id(r) in stopping else "") for r in failed]
+            note = f"\nRejected first: {', '.join(r['file'] for r in rejected)}" if rejected else ""
             raise DataCheckFailed(
-                f"Validation failed ({len(stopping)} of {len(results)} checks not attributable to one submission); "
-                f"the published warehouse was not changed. Data Docs: {data_docs_index(paths)}\n- "
-                + "\n- ".join(r.describe() for r in stopping)
+                f"Validation failed ({len(failed)} of {len(results)} checks, {len(stopping)} not attributable to a "
+                f"submission); the published warehouse was not changed. Data Docs: {data_docs_index(paths)}\n- "
+                + "\n- ".join(lines)
                 + note
             )
         rejected += reject_submissions(Path(build), attribution.by_load, paths.landing, paths.quarantine)

@@ -8,9 +8,12 @@ only), and the unit's latest accepted submission counts instead (see stg_landing
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
@@ -53,6 +56,37 @@ def ensure_load_columns(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"UPDATE raw._loads SET status = '{ACCEPTED}' WHERE status IS NULL")
 
 
+@contextlib.contextmanager
+def loader_compatible_loads(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """While a loader whose DDL predates these columns runs (it inserts into raw._loads by
+    position), set them aside and put them back after, with the new loads accepted. A loader
+    whose DDL has them needs nothing: this then does nothing, and can go once every loader does."""
+    from ingestion.loader import RAW_DDL
+
+    names = [name for name, _ in LOAD_COLUMNS]
+    present = {
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns where table_schema = 'raw' and table_name = '_loads'"
+        ).fetchall()
+    }
+    if "status" in RAW_DDL or not present & set(names):
+        yield
+        ensure_load_columns(con)
+        return
+    kept = [n for n in names if n in present]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _load_state AS SELECT load_id, {', '.join(kept)} FROM raw._loads")
+    for name in kept:
+        con.execute(f"ALTER TABLE raw._loads DROP COLUMN {name}")
+    try:
+        yield
+    finally:
+        ensure_load_columns(con)
+        assignments = ", ".join(f"{n} = _load_state.{n}" for n in kept)
+        con.execute(f"UPDATE raw._loads SET {assignments} FROM _load_state WHERE raw._loads.load_id = _load_state.load_id")
+        con.execute("DROP TABLE _load_state")
+
+
 def submissions(con: duckdb.DuckDBPyConnection, load_ids: list[str]) -> dict[str, Submission]:
     """The loads named, keyed by load_id (unknown ids are left out)."""
     if not load_ids:
@@ -73,3 +107,21 @@ def reject_loads(con: duckdb.DuckDBPyConnection, findings: dict[str, list[dict]]
             "UPDATE raw._loads SET status = ?, rejected_at = ?, rejection_json = ? WHERE load_id = ?",
             [REJECTED, now, json.dumps(items, ensure_ascii=False), load_id],
         )
+
+
+def accepted_load_ids(warehouse: Path) -> set[str]:
+    """Loads the published warehouse holds as accepted: they passed validation in an earlier run.
+    Opened read-only, so an analyst's open connection is no obstacle."""
+    if not warehouse.exists():
+        return set()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        columns = {
+            row[0]
+            for row in con.execute(
+                "select column_name from information_schema.columns where table_schema = 'raw' and table_name = '_loads'"
+            ).fetchall()
+        }
+        if not columns:
+            return set()
+        where = f"where coalesce(status, '{ACCEPTED}') = '{ACCEPTED}'" if "status" in columns else ""
+        return {row[0] for row in con.execute(f"select load_id from raw._loads {where}").fetchall()}
