@@ -4,7 +4,8 @@
 Every night: **discover** the workbooks in the landing folder → **ingest** new ones into a
 staging copy of the warehouse (bad files are quarantined with an error report, the rest go on)
 → **dbt_build** the staging, intermediate and mart models and run their tests → **validate**
-with the Great Expectations suites → **publish** the staging copy atomically as
+with the Great Expectations suites (a workbook whose rows fail a check is rejected, its clerk
+gets a report, and the rest goes on) → **publish** the staging copy atomically as
 `data/warehouse.duckdb` → **report**: the figures of the annual report for the chosen period,
 its sentences, and Excel/CSV exports under `data/reports/`.
 
@@ -136,17 +137,25 @@ def laichau_citizen_reporting():
 
     @task
     @_fail_fast_on_bad_data
-    def report(published: dict, ingested: dict, params: dict | None = None, dag_run=None, run_id: str | None = None) -> dict:
+    def report(
+        published: dict,
+        ingested: dict,
+        validated: dict,
+        params: dict | None = None,
+        dag_run=None,
+        run_id: str | None = None,
+    ) -> dict:
         from pipeline import stages
         from pipeline.period import ReportPeriod
 
         today = pendulum.instance(dag_run.run_after).in_timezone(TIMEZONE).date()
         period = ReportPeriod.resolve((params or {}).get("period_start"), (params or {}).get("period_end"), today)
-        return stages.report(_paths(), period, run_id or "manual", ingested)
+        return stages.report(_paths(), period, run_id or "manual", ingested, validated)
 
     locked = take_run_lock(discover())
     ingested = ingest(locked)
-    reported = report(publish(validate(dbt_build(ingested))), ingested)
+    validated = validate(dbt_build(ingested))
+    reported = report(publish(validated), ingested, validated)
     reported >> release_run_lock(locked)
 
 

@@ -214,29 +214,46 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection, sources: tuple[Source, ...
             con.execute(f"ALTER TABLE {source.raw_table} ADD COLUMN IF NOT EXISTS {name} {kind}")
 
 
-def _quarantine(
-    path: Path, name: str, sha: str | None, errors: list[IngestError], quarantine: Path, now: dt.datetime, copy: bool
+QUARANTINED = (
+    "Tệp bị cách ly / Quarantined file",
+    "Tệp chưa được nạp vì các lỗi dưới đây. Sửa tệp rồi gửi lại vào thư mục tiếp nhận; "
+    "số liệu đã nạp trước đó vẫn được giữ nguyên.",
+    "The file was not loaded because of the errors below. Fix it and drop it into the landing "
+    "folder again; data loaded earlier is kept as it was.",
+)
+
+
+def write_quarantine(
+    path: Path,
+    name: str,
+    sha: str | None,
+    errors: list[IngestError],
+    quarantine: Path,
+    now: dt.datetime,
+    copy: bool,
+    wording: tuple[str, str, str] = QUARANTINED,
+    extra: dict | None = None,
 ) -> tuple[Path | None, Path]:
     """Copy the file aside (if it is a regular file) with its error report; the clerk's original
-    stays where it was. Names are bounded and hash-based: the clerk's name is inside the report."""
+    stays where it was. Names are bounded and hash-based: the clerk's name is inside the report.
+    ``wording`` is (title, what happened in Vietnamese, in English)."""
     quarantine.mkdir(parents=True, exist_ok=True)
     token = (sha or "").removeprefix("path-").removeprefix("size-") or hashlib.sha256(os.fsencode(str(path))).hexdigest()
     suffix = path.suffix.lower() if path.suffix.lower() in (*limits.ACCEPTED_SUFFIXES, ".csv") else ".bin"
     stem = f"{now:%Y%m%dT%H%M%S}_{token[:16]}"
     target = None
-    if copy:
+    if copy and path.is_file() and not path.is_symlink():
         target = quarantine / f"{stem}{suffix}"
         shutil.copyfile(path, target, follow_symlinks=False)
+    title, intro_vi, intro_en = wording
     lines = [
-        f"Tệp bị cách ly / Quarantined file: {name}",
+        f"{title}: {name}",
         f"SHA-256: {sha or '-'}",
         f"Thời điểm / When: {now:%d/%m/%Y %H:%M:%S} UTC",
         f"Bản sao / Copy: {target.name if target else '(không chép / not copied)'}",
         "",
-        "Tệp chưa được nạp vì các lỗi dưới đây. Sửa tệp rồi gửi lại vào thư mục tiếp nhận; "
-        "số liệu đã nạp trước đó vẫn được giữ nguyên.",
-        "The file was not loaded because of the errors below. Fix it and drop it into the landing "
-        "folder again; data loaded earlier is kept as it was.",
+        intro_vi,
+        intro_en,
         "",
         *(e.render() for e in errors),
         "",
@@ -244,7 +261,9 @@ def _quarantine(
     report = quarantine / f"{stem}.errors.txt"
     report.write_text("\n".join(lines), encoding="utf-8")
     (quarantine / f"{stem}.errors.json").write_text(
-        json.dumps({"file": name, "sha256": sha, "errors": [e.to_dict() for e in errors]}, ensure_ascii=False, indent=2),
+        json.dumps(
+            {"file": name, "sha256": sha, **(extra or {}), "errors": [e.to_dict() for e in errors]}, ensure_ascii=False, indent=2
+        ),
         encoding="utf-8",
     )
     return target, report
@@ -367,7 +386,7 @@ def _reject(
     now: dt.datetime,
     copy: bool,
 ) -> FileOutcome:
-    target, report = _quarantine(path, name, sha, result.errors, quarantine, now, copy)
+    target, report = write_quarantine(path, name, sha, result.errors, quarantine, now, copy)
 
     def shown(p: Path | None) -> str | None:
         return None if p is None else str(p.relative_to(landing) if p.is_relative_to(landing) else p)

@@ -212,6 +212,8 @@ models:
         "meta": {
             "dataset": {"table": f"marts.fct_{entities}"},
             "description": f"{source.title_en}: values a reviewer would check.",
+            # the columns naming the submission behind a failing row: such a failure rejects it
+            "lineage": ["load_id", "source_row_number"],
         },
         "expectations": expectations,
     }

@@ -20,10 +20,13 @@ from ingestion.loader import ingest_landing, landing_files, sha256_of
 from ingestion.pseudonymize import load_key
 from ingestion.registry import load_sources
 from pipeline import key_fingerprint, runlock
+from pipeline.attribution import attribute
 from pipeline.dbt import dbt_build, dbt_docs
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
 from pipeline.period import ReportPeriod
+from pipeline.rejection import reject_submissions
+from pipeline.submissions import accepted_load_ids
 from pipeline.validation import data_docs_index, validate_warehouse
 from pipeline.warehouse import publish, start_build
 from reporting.appendices import compute_appendices, store_appendices, write_appendix_exports
@@ -85,17 +88,46 @@ def build_models(paths: DataPaths, build: str) -> dict:
     return {"build": build, "dbt_docs": str(site)}
 
 
+# Rejecting submissions can make another version current, which is validated in turn: at most
+# this many rounds of rejection, then the checks must pass or the run stops.
+MAX_REJECTION_ROUNDS = 2
+
+
 def validate(paths: DataPaths, build: str, run_id: str) -> dict:
-    """Run the GX suites; any failed expectation stops the run before publishing."""
-    with runlock.holding_build(paths, Path(build), "validate"):
-        results = validate_warehouse(paths, Path(build), run_name=_safe_run_name(run_id))
-    failed = [r.describe() for r in results if not r.success]
-    if failed:
-        raise DataCheckFailed(
-            f"Validation failed ({len(failed)} of {len(results)} checks); the published warehouse was not changed. "
-            f"Data Docs: {data_docs_index(paths)}\n- " + "\n- ".join(failed)
-        )
-    return {"build": build, "checks": len(results), "data_docs": str(data_docs_index(paths))}
+    """Run the GX suites. A failure whose rows all come from named submissions rejects those
+    submissions (each clerk gets a quarantine report; the unit's previous accepted version counts
+    again), then dbt rebuilds and the suites run again; the rest is published. Any other failure
+    stops the run before publishing. Returns (XCom) the rejected submissions: file, checks, rows."""
+    rejected: list[dict] = []
+    results: list = []
+    established = accepted_load_ids(paths.warehouse)
+    for round_no in range(MAX_REJECTION_ROUNDS + 1):
+        run_name = _safe_run_name(run_id) + (f"-round{round_no + 1}" if round_no else "")
+        with runlock.holding_build(paths, Path(build), "validate"):
+            results = validate_warehouse(paths, Path(build), run_name=run_name)
+        failed = [r for r in results if not r.success]
+        if not failed:
+            break
+        attribution = attribute(failed, established)
+        if attribution.unattributable or round_no == MAX_REJECTION_ROUNDS:
+            stopping = {id(r) for r in attribution.unattributable}
+            lines = [r.describe() + (" [not attributable to a submission]" if id(r) in stopping else "") for r in failed]
+            note = f"\nRejected first: {', '.join(r['file'] for r in rejected)}" if rejected else ""
+            raise DataCheckFailed(
+                f"Validation failed ({len(failed)} of {len(results)} checks, {len(stopping)} not attributable to a "
+                f"submission); the published warehouse was not changed. Data Docs: {data_docs_index(paths)}\n- "
+                + "\n- ".join(lines)
+                + note
+            )
+        with runlock.holding_build(paths, Path(build), "validate"):
+            rejected += reject_submissions(Path(build), attribution.by_load, paths.landing, paths.quarantine)
+            dbt_build(paths, Path(build))
+    return {
+        "build": build,
+        "checks": len(results),
+        "data_docs": str(data_docs_index(paths)),
+        "rejected": rejected,
+    }
 
 
 def publish_warehouse(paths: DataPaths, build: str) -> dict:
@@ -105,16 +137,30 @@ def publish_warehouse(paths: DataPaths, build: str) -> dict:
     return {"warehouse": str(published)}
 
 
-def report(paths: DataPaths, period: ReportPeriod, run_id: str, ingest_summary: dict | None = None) -> dict:
+def report(
+    paths: DataPaths,
+    period: ReportPeriod,
+    run_id: str,
+    ingest_summary: dict | None = None,
+    validation_summary: dict | None = None,
+) -> dict:
     """The report, under the run lock (its staged copy and exports too); the run's last stage releases it."""
     with runlock.holding(paths, run_id, "report"):
-        summary = _write_report(paths, period, run_id, ingest_summary)
+        summary = _write_report(paths, period, run_id, ingest_summary, validation_summary)
     runlock.release(paths, run_id)
     return summary
 
 
-def _write_report(paths: DataPaths, period: ReportPeriod, run_id: str, ingest_summary: dict | None) -> dict:
-    """Write the report tables into the published warehouse (via its own staged copy) and the exports."""
+def _write_report(
+    paths: DataPaths,
+    period: ReportPeriod,
+    run_id: str,
+    ingest_summary: dict | None,
+    validation_summary: dict | None,
+) -> dict:
+    """Write the report tables into the published warehouse (via its own staged copy) and the
+    exports; the run's summary lists the files quarantined by ingestion and the submissions
+    rejected by validation."""
     if not paths.warehouse.exists():
         raise FileNotFoundError(f"no published warehouse at {paths.warehouse}")
     build = start_build(paths, run_id, stage="report")
@@ -143,6 +189,7 @@ def _write_report(paths: DataPaths, period: ReportPeriod, run_id: str, ingest_su
         "sentences": [s.text_vi for s in sentences],
         "completeness": completeness,
         "quarantined": (ingest_summary or {}).get("quarantined", []),
+        "rejected": (validation_summary or {}).get("rejected", []),
     }
     paths.runs.mkdir(parents=True, exist_ok=True)
     (paths.runs / f"{_safe_run_name(run_id)}.json").write_text(
@@ -156,6 +203,14 @@ def _write_report(paths: DataPaths, period: ReportPeriod, run_id: str, ingest_su
             len(summary["quarantined"]),
             paths.quarantine,
             "\n".join(f"- {q['file']} ({q['errors']} error(s))" for q in summary["quarantined"]),
+        )
+    if summary["rejected"]:
+        log.warning(
+            "%d submission(s) rejected by validation (the units' previous accepted versions count); "
+            "see their .errors.txt reports in %s:\n%s",
+            len(summary["rejected"]),
+            paths.quarantine,
+            "\n".join(f"- {r['file']}: {'; '.join(r['checks'])} ({r['rows']} row(s))" for r in summary["rejected"]),
         )
     return summary
 

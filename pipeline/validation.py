@@ -5,17 +5,23 @@ file under ``expectations/checks/`` for cross-table identities (GX's SQL datasou
 DuckDB, so data is read from DuckDB into pandas and validated with GX's pandas datasource).
 Results are rendered as Data Docs under ``<data>/validation/``. Result format BASIC with no
 sample values: Data Docs show how many rows failed, never their content.
+
+A failed expectation is then re-run in memory only (pipeline/attribution.py) to find the
+submissions behind its failing rows, through the suite's ``meta.lineage`` columns (load ids and
+source rows, never the values checked), so that one clerk's workbook can be rejected instead of
+the whole city's publish stopping.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from pipeline.attribution import FailingRow, FailingRowFinder
 from pipeline.paths import EXPECTATIONS_DIR, DataPaths
 
 log = logging.getLogger(__name__)
@@ -31,6 +37,9 @@ class CheckResult:
     success: bool
     unexpected_count: int | None
     observed: object | None
+    # where the failing rows come from (load ids and source rows only); None when they cannot be
+    # told apart by submission (a table-level check, a dimension, a city-wide total)
+    failing_rows: list[FailingRow] | None = field(default=None, compare=False)
 
     def describe(self) -> str:
         args = ", ".join(f"{k}={v}" for k, v in self.kwargs.items() if k not in {"batch_id"})
@@ -65,6 +74,7 @@ def validate_warehouse(paths: DataPaths, build: Path, run_name: str) -> list[Che
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     context.variables.save()
     datasource = context.data_sources.add_or_update_pandas("warehouse")
+    finder = FailingRowFinder()
     results: list[CheckResult] = []
     with duckdb.connect(str(build), read_only=True) as con:
         for spec in load_suites():
@@ -86,22 +96,35 @@ def validate_warehouse(paths: DataPaths, build: Path, run_name: str) -> list[Che
             for validation in outcome.run_results.values():
                 for result in validation.results:
                     config = result.expectation_config
+                    kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
+                    success = bool(result.success)
                     results.append(
                         CheckResult(
                             suite=name,
                             expectation=config.type,
-                            kwargs={k: v for k, v in config.kwargs.items() if k != "batch_id"},
-                            success=bool(result.success),
+                            kwargs=kwargs,
+                            success=success,
                             unexpected_count=result.result.get("unexpected_count"),
                             observed=result.result.get("observed_value"),
+                            failing_rows=None
+                            if success
+                            else finder.failing_rows(frame, config.type, kwargs, spec["meta"].get("lineage", [])),
                         )
                     )
     summary = paths.validation / "runs" / f"{run_name}.json"
     summary.parent.mkdir(parents=True, exist_ok=True)
-    summary.write_text(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    summary.write_text(json.dumps([_summary_of(r) for r in results], ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     failed = [r for r in results if not r.success]
     log.info("Validation: %d expectation(s), %d failed; Data Docs %s", len(results), len(failed), data_docs_index(paths))
     return results
+
+
+def _summary_of(result: CheckResult) -> dict:
+    """A result as the run's JSON keeps it: which submissions failed it, not their rows."""
+    summary = asdict(result)
+    rows = summary.pop("failing_rows")
+    summary["failing_load_ids"] = None if rows is None else sorted({i for row in rows for i in row["load_ids"]})
+    return summary
 
 
 def data_docs_index(paths: DataPaths) -> Path:

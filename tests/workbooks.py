@@ -48,3 +48,22 @@ def write_corrupt(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"PK\x03\x04 this upload was cut off half way")
     return path
+
+
+def sample_rows(source_id: str, slug: str) -> tuple[str, list[dict]]:
+    """The bundled sample's rows of one unit's register (the clerk's written unit name, rows), to
+    write a re-sent version of it with a change."""
+    import copy
+
+    from sample_data.generate import all_workbooks
+
+    spec = next(s for s in all_workbooks() if s.source_id == source_id and s.slug == slug)
+    return spec.written_unit, copy.deepcopy(spec.rows)
+
+
+def write_source(path: Path, source_id: str, unit: str, rows: list[dict], year: int = 2023) -> Path:
+    """Any source's register, written with the project's template writer."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    source = next(s for s in load_sources() if s.id == source_id)
+    write_register(path, source, unit, year, rows)
+    return path

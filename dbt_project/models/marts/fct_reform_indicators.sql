@@ -28,7 +28,9 @@ unpivoted as (
 final as (
 
     select
-        md5(load_id || ':' || report_month::varchar || ':' || indicator_id) as reform_indicator_value_id,
+        -- by source row, not month: a month entered twice is a duplicate the validation suite names
+        -- (and rejects that workbook), rather than a key clash that stops the whole build
+        md5(load_id || ':' || source_row_number::varchar || ':' || indicator_id) as reform_indicator_value_id,
         unit_id,
         report_year,
         report_month,
