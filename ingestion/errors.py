@@ -82,6 +82,10 @@ def whole_file(file: str, rule: str, vi: str, en: str) -> WorkbookRejected:
 class WorkbookRejected(Exception):
     """The workbook cannot be loaded as it is; it carries every error found, not just the first."""
 
-    def __init__(self, errors: list[IngestError]):
+    def __init__(self, errors: list[IngestError], unit_id: str | None = None, year: int | None = None):
         super().__init__(f"{len(errors)} error(s)")
         self.errors = errors
+        # The unit and year the title block named, when they were read: the completeness report
+        # then shows this unit's register as "rejected" rather than "not sent".
+        self.unit_id = unit_id
+        self.year = year

@@ -463,7 +463,7 @@ def parse_workbook(
                 "missing_column",
             )
     if any(e.rule == "missing_column" for e in errors):
-        raise WorkbookRejected(errors)
+        raise WorkbookRejected(errors, unit.unit_id if unit else None, year)
 
     present = [c for c in source.columns if c.name in mapping]
     indexes = [mapping[c.name] for c in present]
@@ -571,7 +571,7 @@ def parse_workbook(
     if not row_numbers and not errors and not source.allow_empty:
         error(None, None, "bảng không có dòng dữ liệu nào", "the table has no data rows", "no_rows")
     if errors:
-        raise WorkbookRejected(errors)
+        raise WorkbookRejected(errors, unit.unit_id if unit else None, year)
     assert unit is not None and year is not None
     columns = {c.name: v for c, v in zip(present, values, strict=True)}
     for column in source.columns:

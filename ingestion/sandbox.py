@@ -77,7 +77,9 @@ def read_workbook(job: ReadJob, key: bytes) -> ReadResult:
             raise WorkbookRejected([unknown_source_error(job.name, sources)])
         parsed = parse_workbook(path, source, default_directory(), job.name, job.arrival, workbook)
     except WorkbookRejected as rejection:
-        return ReadResult(rejection.errors, source_id=source.id if source else None)
+        return ReadResult(
+            rejection.errors, source_id=source.id if source else None, unit_id=rejection.unit_id, year=rejection.year
+        )
     write_parquet(parsed, key, Path(job.out))
     return ReadResult(
         source_id=source.id,

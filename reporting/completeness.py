@@ -54,13 +54,23 @@ select
     submissions.last_submitted_at,
     submissions.versions,
     coalesce(submissions.is_nil_return, false) as is_nil_return,
-    coalesce(submissions.first_submitted_at::date > owed.due_on, false) as is_late
+    coalesce(submissions.first_submitted_at::date > owed.due_on, false) as is_late,
+    case
+        when submissions.submission_id is not null and submissions.first_submitted_at::date > owed.due_on then 'late'
+        when submissions.submission_id is not null then 'sent'
+        when rejections.submission_id is not null then 'rejected'
+        else 'not_sent'
+    end as status
 
 from owed
 left join marts.fct_source_submissions as submissions
     on submissions.unit_id = owed.unit_id
     and submissions.source_id = owed.source_id
     and submissions.report_year = year($end)
+left join marts.fct_submission_rejections as rejections
+    on rejections.unit_id = owed.unit_id
+    and rejections.source_id = owed.source_id
+    and rejections.report_year = year($end)
 order by owed.source_id, owed.report_order, owed.unit_id
 """
 
@@ -75,29 +85,33 @@ def store_completeness(con: duckdb.DuckDBPyConnection, period: ReportPeriod, cit
             period VARCHAR NOT NULL, period_start DATE NOT NULL, period_end DATE NOT NULL,
             source_id VARCHAR NOT NULL, unit_id VARCHAR NOT NULL, unit_name VARCHAR NOT NULL, due_on DATE NOT NULL,
             submitted BOOLEAN NOT NULL, first_submitted_at TIMESTAMP, last_submitted_at TIMESTAMP, versions BIGINT,
-            is_nil_return BOOLEAN NOT NULL, is_late BOOLEAN NOT NULL,
+            is_nil_return BOOLEAN NOT NULL, is_late BOOLEAN NOT NULL, status VARCHAR,
             PRIMARY KEY (period, source_id, unit_id)
         )
         """
     )
+    # sent / late / rejected (files came but were refused) / not_sent
+    con.execute("ALTER TABLE report.completeness ADD COLUMN IF NOT EXISTS status VARCHAR")
     con.execute("DELETE FROM report.completeness WHERE period = ?", [period.label])
     if rows:
         con.executemany(
-            "INSERT INTO report.completeness VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO report.completeness VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [[period.label, period.start, period.end, *row] for row in rows],
         )
     rates: dict[str, dict] = {}
-    for source_id, _, unit_name, _, submitted, *_ in rows:
-        rate = rates.setdefault(source_id, {"expected": 0, "submitted": 0, "missing": []})
+    for source_id, _, unit_name, _, submitted, *_, status in rows:
+        rate = rates.setdefault(source_id, {"expected": 0, "submitted": 0, "missing": [], "rejected": []})
         rate["expected"] += 1
         rate["submitted"] += int(submitted)
         if not submitted:
             rate["missing"].append(unit_name)
+        if status == "rejected":
+            rate["rejected"].append(unit_name)
     for source_id, rate in rates.items():
         rate["rate_pct"] = round(100.0 * rate["submitted"] / rate["expected"], 1)
         if rate["missing"]:
-            log.warning("%s: %d of %d units sent it; missing: %s", source_id, rate["submitted"], rate["expected"],
-                        ", ".join(rate["missing"]))  # fmt: skip
+            log.warning("%s: %d of %d units sent it; missing: %s (of which refused: %s)", source_id, rate["submitted"],
+                        rate["expected"], ", ".join(rate["missing"]), ", ".join(rate["rejected"]) or "none")  # fmt: skip
     return rates
 
 

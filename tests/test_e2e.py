@@ -124,21 +124,28 @@ def assert_appendices_agree_with_the_report(paths: DataPaths, expected: dict) ->
         assert all(c.data_type != "f" for sheet in workbook for row in sheet.iter_rows() for c in row)
 
 
-def test_a_missing_ward_is_flagged_not_counted_as_zero(dag, data_dir):
+def test_a_missing_ward_is_flagged_not_counted_as_zero_and_a_refused_one_as_rejected(dag, data_dir):
     landing = seed(data_dir)
     (landing / "2023" / "so-tiep-cong-dan_2023_phuong-doan-ket.xlsx").unlink()
+    # Đông Phong sends a register that breaks its contract (0 people in a visit): refused, not "not sent"
+    refused = landing / "2023" / "so-tiep-cong-dan_2023_phuong-dong-phong.xlsx"
+    refused.unlink()
+    write_reception(refused, "Phường Đông Phong", [visit(dt.date(2023, 5, 4), "DP-1", people=0)])
     assert run_dag(dag)["run"] == "success"
     paths = DataPaths(data_dir)
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         missing = con.execute(
-            "select source_id, unit_id from report.completeness where period = '2023' and not submitted"
+            "select source_id, unit_id, status from report.completeness where period = '2023' and not submitted order by 2"
         ).fetchall()
         note = con.execute("select note from report.appendix_1 where period = '2023' and unit_id = 'p_doan_ket'").fetchone()[0]
-    assert missing == [("citizen_reception", "p_doan_ket")]
+        sent = con.execute("select distinct status from report.completeness where period = '2023' and submitted").fetchall()
+    assert missing == [("citizen_reception", "p_doan_ket", "not_sent"), ("citizen_reception", "p_dong_phong", "rejected")]
+    assert sent == [("late",)]  # the sample, loaded today, arrived after the 15/11 due date
     assert note == "Chưa gửi: Sổ tiếp công dân"
     summary = json.loads(next(paths.runs.glob("*.json")).read_text(encoding="utf-8"))
-    assert summary["completeness"]["citizen_reception"]["missing"] == ["Phường Đoàn Kết"]
-    assert summary["completeness"]["citizen_reception"]["rate_pct"] == 87.5
+    assert summary["completeness"]["citizen_reception"]["missing"] == ["Phường Đoàn Kết", "Phường Đông Phong"]
+    assert summary["completeness"]["citizen_reception"]["rejected"] == ["Phường Đông Phong"]
+    assert summary["completeness"]["citizen_reception"]["rate_pct"] == 75.0
 
 
 def sha(path: Path) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline import stages
+from pipeline import runlock, stages
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
 from pipeline.period import ReportPeriod
@@ -34,7 +34,9 @@ def run_stages(paths: DataPaths, run_id: str, period: ReportPeriod | None = PERI
     validated = stages.validate(paths, ingested["build"], run_id)
     stages.publish_warehouse(paths, validated["build"])
     if period is not None:
-        stages.report(paths, period, run_id, ingested, validated)
+        stages.report(paths, period, run_id, ingested, validated)  # releases the run lock
+    else:
+        runlock.release(paths, run_id)  # what the DAG's teardown task does
     return ingested, validated
 
 
@@ -56,9 +58,10 @@ def test_failing_submissions_are_rejected_and_the_rest_is_published(data_dir):
     rows[2].update(competence="Không thuộc thẩm quyền", handling="Thụ lý giải quyết")
     broken_petitions = write_source(paths.landing / "2023" / "so-xu-ly-don_2023_phuong-tan-phong-gui-lai.xlsx",
                                     "petition_handling", unit, rows)  # fmt: skip
-    # Đoàn Kết re-sends its reform indicators with March's line entered twice.
+    # Đoàn Kết re-sends its reform indicators with March entered twice, the second time with
+    # another count (an identical line would be refused by the loader as a duplicate line).
     unit_dk, months = sample_rows("reform_indicator", "phuong-doan-ket")
-    months.insert(3, dict(months[2]))
+    months.insert(3, {**months[2], "documents_exchanged": (months[2].get("documents_exchanged") or 0) + 7})
     write_source(paths.landing / "2023" / "chi-tieu-cai-cach-hanh-chinh_2023_phuong-doan-ket-gui-lai.xlsx",
                  "reform_indicator", unit_dk, months)  # fmt: skip
     # Đông Phong's 2024 register: one case holding a resolved and a pending petition is valid.
@@ -88,8 +91,8 @@ def test_failing_submissions_are_rejected_and_the_rest_is_published(data_dir):
 
     # the clerk's reports: file, check in Vietnamese and English, sheet and row; no cell value
     report = (paths.landing / petition["report"]).read_text(encoding="utf-8")
-    first_data_row = min(json.loads((paths.landing / (petition["report"] + ".errors.json")).read_text())["errors"],
-                         key=lambda e: e["row"])["row"]  # fmt: skip
+    details = json.loads((paths.landing / petition["report"].replace(".errors.txt", ".errors.json")).read_text())
+    first_data_row = min(details["errors"], key=lambda e: e["row"])["row"]
     assert "so-xu-ly-don_2023_phuong-tan-phong-gui-lai.xlsx" in report
     assert "đơn không thuộc thẩm quyền = hướng dẫn + chuyển đơn + đôn đốc + lưu đơn" in report
     assert "outside competence = guided + forwarded + urged + filed" in report
@@ -98,7 +101,7 @@ def test_failing_submissions_are_rejected_and_the_rest_is_published(data_dir):
     assert "dòng bị trùng" in reform_report and "duplicated line" in reform_report
     for text in (report, reform_report):
         assert not [s for s in secrets if s in text]
-    assert (paths.landing / petition["report"]).exists()  # the workbook's copy beside its report
+    assert (paths.landing / petition["report"].replace(".errors.txt", ".xlsx")).exists()  # the workbook's copy beside it
 
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         states = dict(con.execute("select file_path, status from raw._loads").fetchall())
