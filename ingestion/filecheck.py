@@ -1,7 +1,7 @@
 """Checks a landing file before any reader touches it: is it what it claims, and is it bounded?
 
-Cheap checks on the bytes and the zip directory run in the main process and say precisely what
-is wrong (a CSV, a web page saved as .xls, a password, a zip that unpacks to gigabytes, a sheet
+Cheap checks on the bytes and the zip directory, run first thing in the reading child, say
+precisely what is wrong (a CSV, a web page saved as .xls, a password, a zip that unpacks to gigabytes, a sheet
 that declares a million rows). Whatever passes is still read in a child process with memory and
 time limits (``ingestion.sandbox``), because a lying header can only be caught by reading.
 """
@@ -202,9 +202,11 @@ def _damaged(name: str, detail_vi: str, detail_en: str) -> WorkbookRejected:
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Zip part name → the sheet name a clerk sees on its tab."""
-    workbook = archive.read("xl/workbook.xml")[: 4 << 20]
+    with archive.open("xl/workbook.xml") as stream:
+        workbook = stream.read(4 << 20)
     try:
-        rels = archive.read("xl/_rels/workbook.xml.rels")[: 4 << 20]
+        with archive.open("xl/_rels/workbook.xml.rels") as stream:
+            rels = stream.read(4 << 20)
     except KeyError:
         return {}
     targets = {rid: target for rid, target in _RELATIONSHIP.findall(rels)}

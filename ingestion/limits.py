@@ -25,6 +25,9 @@ MAX_SHEETS = 1000
 # Rows searched for the header line and the title block above it.
 HEADER_SEARCH_ROWS = 60
 
+# Errors listed per rule and file; the rest are counted in one line.
+MAX_ERRORS_PER_RULE = 200
+
 # The child process that reads one workbook: a native abort or a runaway allocation ends only it.
 CHILD_MEMORY_BYTES = 4 * 1024 * 1024 * 1024
 CHILD_CPU_SECONDS = 120

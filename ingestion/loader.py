@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.metadata
 import json
 import logging
 import os
@@ -92,7 +93,7 @@ ALTER TABLE raw._rejections ADD COLUMN IF NOT EXISTS reader_version VARCHAR;
 CREATE TABLE IF NOT EXISTS raw._arrivals (
     file_path VARCHAR NOT NULL,
     file_sha256 VARCHAR NOT NULL,
-    modified_ns BIGINT NOT NULL,
+    changed_ns BIGINT NOT NULL,
     seen_at TIMESTAMP NOT NULL
 );
 """
@@ -149,12 +150,21 @@ def reader_version() -> str:
     for path in sorted([*package.glob("*.py"), *SOURCES_DIR.glob("*.yml"), SEED_PATH]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    for reader in ("python-calamine", "pyarrow"):  # a new reader may read what the old one could not
+        digest.update(f"{reader}={importlib.metadata.version(reader)}".encode())
     return digest.hexdigest()[:16]
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    """The file's sha256, read through a descriptor that refuses to follow a link or block on a
+    fifo, and only if it is a regular file: a file swapped for a link or a pipe after it was
+    listed is refused (``WorkbookRejected``), never followed or waited on."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            refuse_special(path, printable(path.name))
+            raise OSError(f"{path} is not a regular file")
+        digest = hashlib.sha256()
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -241,6 +251,10 @@ def write_quarantine(
     token = (sha or "").removeprefix("path-").removeprefix("size-") or hashlib.sha256(os.fsencode(str(path))).hexdigest()
     suffix = path.suffix.lower() if path.suffix.lower() in (*limits.ACCEPTED_SUFFIXES, ".csv") else ".bin"
     stem = f"{now:%Y%m%dT%H%M%S}_{token[:16]}"
+    serial = 1
+    while (quarantine / f"{stem}.errors.txt").exists():  # the same bytes quarantined twice in a second
+        serial += 1
+        stem = f"{now:%Y%m%dT%H%M%S}_{token[:16]}_{serial}"
     target = None
     if copy and path.is_file() and not path.is_symlink():
         target = quarantine / f"{stem}{suffix}"
@@ -354,6 +368,15 @@ def _reinstate(con: duckdb.DuckDBPyConnection, load_id: str, arrived: dt.datetim
     return previous
 
 
+def _reaccept(con: duckdb.DuckDBPyConnection, load_id: str, arrived: dt.datetime) -> None:
+    """A load validation rejected, asked to be checked again (``requeue``): accepted and current
+    again in this run's build, so this run's validation decides anew."""
+    con.execute(
+        "UPDATE raw._loads SET status = 'accepted', rejected_at = NULL, rejection_json = NULL WHERE load_id = ?", [load_id]
+    )
+    _reinstate(con, load_id, arrived)
+
+
 def requeued_since(quarantine: Path) -> dict[str, dt.datetime]:
     """Requeue requests (``python -m pipeline.cli requeue``): sha256 (or ``*``) → when asked."""
     folder = quarantine / ".requeue"
@@ -428,6 +451,34 @@ def _reject(
     )
 
 
+def _unreadable_file(name: str, exc: OSError) -> IngestError:
+    return IngestError(
+        name,
+        None,
+        None,
+        None,
+        f"hệ thống không đọc được tệp ({exc.strerror or type(exc).__name__}), thường do quyền truy cập. "
+        "Hãy chép lại tệp vào thư mục tiếp nhận hoặc báo bộ phận kỹ thuật.",
+        f"the file cannot be read ({exc.strerror or type(exc).__name__}), usually its permissions. "
+        "Copy it into the landing folder again or tell the technical team.",
+        "unreadable_file",
+    )
+
+
+def _load_failed(name: str, exc: Exception) -> IngestError:
+    return IngestError(
+        name,
+        None,
+        None,
+        None,
+        f"tệp đọc được nhưng không lưu được vào kho dữ liệu ({type(exc).__name__}). Hãy báo bộ phận kỹ thuật; "
+        "không cần gửi lại tệp.",
+        f"the file was read but could not be stored in the warehouse ({type(exc).__name__}). Tell the technical "
+        "team; the file need not be sent again.",
+        "load_failed",
+    )
+
+
 def ingest_landing(
     con: duckdb.DuckDBPyConnection,
     landing: Path,
@@ -441,10 +492,15 @@ def ingest_landing(
     by_id = {s.id: s for s in sources}
     ensure_raw_tables(con, sources)
     version = reader_version()
-    loads = {
-        sha: (load_id, status)
-        for sha, load_id, status in con.execute("SELECT file_sha256, load_id, status FROM raw._loads").fetchall()
-    }
+    loads: dict[str, tuple[str, str]] = {}
+    loads_rejected_at: dict[str, dt.datetime] = {}
+    for sha, load_id, status, rejected_at in con.execute(
+        "SELECT file_sha256, load_id, status, rejected_at FROM raw._loads"
+    ).fetchall():
+        loads[sha] = (load_id, status)
+        if rejected_at is not None:
+            loads_rejected_at[load_id] = rejected_at
+    planned: set[str] = set()
     current = {row[0] for row in con.execute("SELECT load_id FROM raw._loads WHERE superseded_by IS NULL").fetchall()}
     rejected = {
         sha: (when, report)
@@ -454,7 +510,7 @@ def ingest_landing(
             [version],
         ).fetchall()
     }
-    arrivals = {tuple(row) for row in con.execute("SELECT file_path, file_sha256, modified_ns FROM raw._arrivals").fetchall()}
+    arrivals = {tuple(row) for row in con.execute("SELECT file_path, file_sha256, changed_ns FROM raw._arrivals").fetchall()}
     requeue = requeued_since(quarantine)
     clock = _Clock(con)
     outcomes: list[FileOutcome | None] = []
@@ -462,29 +518,44 @@ def ingest_landing(
     with tempfile.TemporaryDirectory(prefix="laichau-ingest-") as work:
         for path in landing_entries(landing):
             name = printable(path.relative_to(landing).as_posix())
-            info = path.lstat()
+            try:
+                info = path.lstat()
+            except FileNotFoundError:
+                continue  # taken away since the folder was listed: it is no longer there to load
             try:
                 refuse_special(path, name)
-            except WorkbookRejected as refusal:
-                # Never opened, so never hashed: it is known by a digest of its path.
+                # An oversized file is refused without reading it through: it is known by its size and time.
+                sha = sha256_of(path) if info.st_size <= limits.MAX_FILE_BYTES else f"size-{info.st_size}-{info.st_mtime_ns}"
+            except (WorkbookRejected, OSError) as problem:
+                errors = problem.errors if isinstance(problem, WorkbookRejected) else [_unreadable_file(name, problem)]
+                # Never opened (or not openable), so never hashed: it is known by a digest of its path.
                 token = "path-" + hashlib.sha256(os.fsencode(str(path))).hexdigest()[:32]
                 if token in rejected:
                     outcomes.append(FileOutcome(name, None, "still_quarantined", report_path=rejected[token][1]))
                     continue
-                refused = _reject(con, path, name, token, ReadResult(refusal.errors), quarantine, landing, clock.now(), False)
+                refused = _reject(con, path, name, token, ReadResult(errors), quarantine, landing, clock.now(), False)
                 refused.sha256 = None
                 outcomes.append(refused)
                 continue
-            # An oversized file is refused without reading it through: it is known by its size and time.
-            sha = sha256_of(path) if info.st_size <= limits.MAX_FILE_BYTES else f"size-{info.st_size}-{info.st_mtime_ns}"
-            arrival = (name, sha, info.st_mtime_ns)
+            # ctime, not mtime: a copy that keeps the old modification time (Explorer, cp -p, unzip)
+            # has still arrived again.
+            arrival = (name, sha, info.st_ctime_ns)
             new_arrival = arrival not in arrivals
             if new_arrival:
                 con.execute("INSERT INTO raw._arrivals VALUES (?, ?, ?, ?)", [*arrival, clock.now()])
                 arrivals.add(arrival)
+            if sha in planned:  # the same bytes twice in the landing folder: read once
+                outcomes.append(FileOutcome(name, sha, "unchanged"))
+                continue
             if sha in loads:
                 load_id, status = loads[sha]
-                if status != "accepted":  # rejected by validation: it stays rejected until it is corrected
+                asked = max((requeue[k] for k in (sha, "*") if k in requeue), default=None)
+                if status != "accepted" and asked is not None and asked > loads_rejected_at.get(load_id, dt.datetime.max):
+                    # asked to check a file validation rejected again: it is validated afresh in this run
+                    _reaccept(con, load_id, clock.now())
+                    current.add(load_id)
+                    outcomes.append(FileOutcome(name, sha, "reinstated", load_id=load_id))
+                elif status != "accepted":  # rejected by validation: it stays rejected until it is corrected
                     outcomes.append(FileOutcome(name, sha, "still_quarantined", load_id=load_id))
                 elif new_arrival and load_id not in current:
                     previous = _reinstate(con, load_id, clock.now())
@@ -503,6 +574,7 @@ def ingest_landing(
             # Dates in the file may not be later than the day it is read (a typo such as 2032 for 2023).
             job = ReadJob(str(path), name, dt.datetime.now(dt.UTC).date(), str(Path(work) / f"{len(jobs)}.parquet"))
             jobs.append((len(outcomes), job, path, sha))
+            planned.add(sha)
             outcomes.append(None)
 
         results = dict(read_all([job for _, job, _, _ in jobs], key, workers))
@@ -513,7 +585,14 @@ def ingest_landing(
                 outcomes[position] = _reject(con, path, job.name, sha, result, quarantine, landing, now, True)
                 continue
             source = by_id[result.source_id]
-            load_id, superseded = _store(con, source, result, job, sha, now)
+            try:
+                load_id, superseded = _store(con, source, result, job, sha, now)
+            except Exception as exc:  # a storage bug must cost this file, not the run
+                # The type only: a database message can quote a stored value.
+                log.error("Storing %s failed: %s", job.name, type(exc).__name__)
+                failed = ReadResult([_load_failed(job.name, exc)], source.id, result.unit_id, result.year)
+                outcomes[position] = _reject(con, path, job.name, sha, failed, quarantine, landing, now, True)
+                continue
             loads[sha] = (load_id, "accepted")
             current.add(load_id)
             current.discard(superseded)

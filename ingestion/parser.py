@@ -297,6 +297,8 @@ def identify_source(path: Path, sources: tuple[Source, ...], workbook: CalamineW
     try:
         workbook = workbook or open_workbook(path)
         by_content = [s for s in (by_name or sources) if _find_sheet(workbook, s) is not None]
+    except WorkbookRejected:
+        raise  # too large to look inside: that is what the clerk must hear
     except Exception:  # unreadable: let parsing report it against the name's guess, if any
         return by_name[0] if by_name else None
     return by_content[0] if len(by_content) == 1 else None
@@ -445,8 +447,14 @@ def parse_workbook(
     sheet = found.name
     errors: list[IngestError] = []
 
+    per_rule: dict[str, int] = {}
+
     def error(row: int | None, column: str | None, vi: str, en: str, rule: str = "invalid") -> None:
-        errors.append(IngestError(name, sheet, row, column, vi, en, rule))
+        # At most MAX_ERRORS_PER_RULE of a kind are listed: a file with a bad date on every one of
+        # 200,000 lines needs one fix, not a report of hundreds of megabytes.
+        per_rule[rule] = per_rule.get(rule, 0) + 1
+        if per_rule[rule] <= limits.MAX_ERRORS_PER_RULE:
+            errors.append(IngestError(name, sheet, row, column, vi, en, rule))
 
     header_index = found.header_index
     fields = _title_fields(found.head[:header_index], source)
@@ -568,6 +576,20 @@ def parse_workbook(
             break
     values = [list(column) for column in zip(*typed_rows, strict=True)] if typed_rows else [[] for _ in present]
 
+    for rule, count in per_rule.items():
+        if count > limits.MAX_ERRORS_PER_RULE:
+            more = count - limits.MAX_ERRORS_PER_RULE
+            errors.append(
+                IngestError(
+                    name,
+                    sheet,
+                    None,
+                    None,
+                    f"… và {more} lỗi cùng loại nữa ({rule}); sửa các lỗi trên rồi kiểm tra các dòng còn lại",
+                    f"… and {more} more errors of the same kind ({rule}); fix the ones above and check the other lines",
+                    rule,
+                )
+            )
     if not row_numbers and not errors and not source.allow_empty:
         error(None, None, "bảng không có dòng dữ liệu nào", "the table has no data rows", "no_rows")
     if errors:

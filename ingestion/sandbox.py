@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from ingestion import limits
-from ingestion.errors import IngestError, WorkbookRejected, whole_file
+from ingestion.errors import IngestError, WorkbookRejected
 
 
 @dataclass(frozen=True)
@@ -108,29 +108,47 @@ def unknown_source_error(name: str, sources) -> IngestError:
     )
 
 
+class ReaderUnavailable(RuntimeError):
+    """The machine, not the file, failed (no space for the rows, no way to start a reader): the run
+    stops, so that no file is quarantined for it."""
+
+
 def _child(job: ReadJob, key: bytes, conn: Connection) -> None:
     """Entry point of a child: limits first, then the work; any exception becomes a rejection."""
     resource.setrlimit(resource.RLIMIT_AS, (limits.CHILD_MEMORY_BYTES, limits.CHILD_MEMORY_BYTES))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.CHILD_CPU_SECONDS, limits.CHILD_CPU_SECONDS + 5))
+    # A native reader's panic message can quote the file; it goes nowhere (the parent reports the crash).
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
     try:
         result = read_workbook(job, key)
+    except OSError as exc:
+        if exc.filename == job.out:  # the machine (no space, no permission), not the file
+            conn.send(ReaderUnavailable(f"cannot write the rows read from {job.name}: {exc.strerror}"))
+            conn.close()
+            return
+        result = ReadResult([_read_failed(job.name, exc)])
     except MemoryError:
         result = ReadResult([_limit_error(job.name, "memory")])
     except BaseException as exc:  # a bug, an unforeseen file, a reader panic: this file alone is quarantined
-        result = ReadResult(
-            [
-                whole_file(
-                    job.name,
-                    "read_failed",
-                    f"lỗi khi đọc tệp ({type(exc).__name__}). Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi gửi lại; "
-                    "nếu vẫn lỗi, hãy báo cho bộ phận kỹ thuật.",
-                    f"reading the file failed ({type(exc).__name__}). Open it in Excel, save it as .xlsx and send it "
-                    "again; if it still fails, tell the technical team.",
-                ).errors[0]
-            ]
-        )
+        result = ReadResult([_read_failed(job.name, exc)])
     conn.send(result)
     conn.close()
+
+
+def _read_failed(name: str, exc: BaseException) -> IngestError:
+    return IngestError(
+        name,
+        None,
+        None,
+        None,
+        f"lỗi khi đọc tệp ({type(exc).__name__}). Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi gửi lại; "
+        "nếu vẫn lỗi, hãy báo cho bộ phận kỹ thuật.",
+        f"reading the file failed ({type(exc).__name__}). Open it in Excel, save it as .xlsx and send it "
+        "again; if it still fails, tell the technical team.",
+        "read_failed",
+    )
 
 
 def _limit_error(name: str, what: str) -> IngestError:
@@ -169,9 +187,20 @@ def _context():
     return _CONTEXT
 
 
+def default_workers() -> int:
+    """One child per core, as many as the memory can hold at their limit."""
+    available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
+    return max(1, min(os.cpu_count() or 1, available // limits.CHILD_MEMORY_BYTES))
+
+
 def read_all(jobs: list[ReadJob], key: bytes, workers: int | None = None) -> Iterator[tuple[ReadJob, ReadResult]]:
-    """Read every job in children, ``workers`` at a time; yields (job, result) as they finish."""
-    workers = max(1, workers or os.cpu_count() or 1)
+    """Read every job in children, ``workers`` at a time; yields (job, result) as they finish.
+
+    Raises ReaderUnavailable when the machine fails rather than a file: a child could not write
+    its output, or every one of several children died the same way."""
+    workers = max(1, workers or default_workers())
+    crashes = 0
+    finished = 0
     context = _context()
     pending = list(reversed(jobs))
     running: dict[int, tuple[ReadJob, multiprocessing.Process, Connection, float]] = {}
@@ -197,7 +226,16 @@ def read_all(jobs: list[ReadJob], key: bytes, workers: int | None = None) -> Ite
             if sentinel in ready or not process.is_alive():
                 process.join()
                 result = results.pop(sentinel, None)
+                finished += 1
+                if isinstance(result, ReaderUnavailable):
+                    raise result
                 if result is None:
+                    crashes += 1
+                    if crashes == finished >= 3 and process.exitcode == 1:
+                        raise ReaderUnavailable(
+                            "every reading child so far exited before answering; the reader cannot run here "
+                            "(see the forkserver's start-up), so no file is quarantined for it"
+                        )
                     what = {-signal.SIGABRT: "memory", -signal.SIGKILL: "memory", -signal.SIGXCPU: "time"}.get(
                         process.exitcode or 0, "crash"
                     )

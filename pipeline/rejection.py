@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.errors import IngestError
-from ingestion.loader import write_quarantine
+from ingestion.errors import IngestError, WorkbookRejected
+from ingestion.loader import sha256_of, write_quarantine
 from ingestion.registry import Source, load_sources
 from pipeline.attribution import Finding
 from pipeline.submissions import Submission, reject_loads, submissions
@@ -125,6 +125,10 @@ def write_report(submission: Submission, errors: list[IngestError], landing: Pat
     """The clerk's report beside a copy of the workbook, written as the loader writes it for a file
     it quarantines (bounded, hash-based names); returns the report's path."""
     original = landing / submission.file_path
+    try:  # copy only the very version that was rejected: the clerk may have replaced it since
+        same = sha256_of(original) == submission.file_sha256
+    except (OSError, WorkbookRejected):
+        same = False
     _, report = write_quarantine(
         original,
         submission.file_path,
@@ -132,7 +136,7 @@ def write_report(submission: Submission, errors: list[IngestError], landing: Pat
         errors,
         quarantine,
         now,
-        copy=True,
+        copy=same,
         wording=REJECTED_BY_CHECKS,
         extra={"stage": "validation"},
     )

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion import limits
 from ingestion.errors import printable
-from ingestion.loader import ingest_landing, landing_files, sha256_of
+from ingestion.loader import ingest_landing, landing_entries
 from ingestion.pseudonymize import load_key
 from ingestion.registry import load_sources
 from pipeline import key_fingerprint, runlock
@@ -45,13 +44,18 @@ def discover(paths: DataPaths) -> dict:
     paths.landing.mkdir(parents=True, exist_ok=True)
     sources = load_sources()
     files = []
-    for path in landing_files(paths.landing):
-        # By name only: nothing is opened in this process (a hostile file is read only in a child).
+    for path in landing_entries(paths.landing):
+        # Names and sizes only: nothing is opened in this process (a file is read only in a
+        # bounded child during ingest, which also hashes it), and a link is never followed.
         source = next(iter(s for s in sources if s.matches(path.name)), None)
+        try:
+            size = path.lstat().st_size
+        except OSError:
+            continue  # gone since the folder was listed
         files.append(
             {
                 "file": printable(path.relative_to(paths.landing).as_posix()),
-                "sha256": sha256_of(path) if path.stat().st_size <= limits.MAX_FILE_BYTES else None,
+                "bytes": size,
                 "source": source.id if source else None,
             }
         )

@@ -225,3 +225,39 @@ def test_many_workbooks_are_read_in_parallel_children_and_loaded_in_landing_orde
     assert all(f.status == "loaded" for f in report.files)
     # the last to arrive is the unit's current register
     assert _current(con) == [report.files[-1].load_id]
+
+
+def test_the_same_bytes_twice_in_one_run_are_read_once(folders):
+    landing, _, con = folders
+    path = write_reception(landing / "so-tiep-cong-dan.xlsx", "Phường Tân Phong", [visit(dt.date(2023, 3, 1), "A-1")])
+    (landing / "so-tiep-cong-dan (1).xlsx").write_bytes(path.read_bytes())
+    report = _ingest(folders)
+    assert sorted(f.status for f in report.files) == ["loaded", "unchanged"]
+    assert con.sql("select count(*) from raw._loads").fetchone() == (1,)
+    assert con.sql("select count(*) from raw._rejections").fetchone() == (0,)
+
+
+def test_errors_of_one_kind_are_capped_with_a_count_of_the_rest(folders):
+    from ingestion import limits
+
+    landing, _, con = folders
+    rows = [visit("31/02/2023", f"A-{n}") for n in range(limits.MAX_ERRORS_PER_RULE + 50)]
+    write_reception(landing / "so-tiep-cong-dan.xlsx", "Phường Tân Phong", rows)
+    (outcome,) = _ingest(folders).files
+    dates = [e for e in outcome.errors if e.rule == "not_a_date"]
+    assert len(dates) == limits.MAX_ERRORS_PER_RULE + 1
+    assert "50 lỗi cùng loại nữa" in dates[-1].vi and "50 more errors" in dates[-1].en
+    assert con.sql("select error_count from raw._rejections").fetchone() == (limits.MAX_ERRORS_PER_RULE + 1,)
+
+
+def test_hashing_refuses_a_file_swapped_for_a_link_or_a_pipe(tmp_path):
+    from ingestion.errors import WorkbookRejected
+    from ingestion.loader import sha256_of
+
+    pipe = tmp_path / "so-tiep-cong-dan.xlsx"
+    os.mkfifo(pipe)
+    link = tmp_path / "lien-ket.xlsx"
+    link.symlink_to("/etc/passwd")
+    for path in (pipe, link):
+        with pytest.raises((WorkbookRejected, OSError)):
+            sha256_of(path)  # neither blocks on the pipe nor follows the link
