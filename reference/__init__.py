@@ -1,0 +1,1 @@
+"""Reference data built from outside sources (the national list of administrative units)."""
