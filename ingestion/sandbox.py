@@ -225,6 +225,9 @@ def read_all(jobs: list[ReadJob], key: bytes, workers: int | None = None) -> Ite
                 results.setdefault(sentinel, ReadResult([_limit_error(job.name, "time")]))
             if sentinel in ready or not process.is_alive():
                 process.join()
+                if sentinel not in results and receive.poll():  # it answered, then exited after ``wait``
+                    with contextlib.suppress(EOFError, OSError):
+                        results[sentinel] = receive.recv()
                 result = results.pop(sentinel, None)
                 finished += 1
                 if isinstance(result, ReaderUnavailable):

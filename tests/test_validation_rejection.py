@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ingestion.loader import request_requeue, sha256_of
 from pipeline import runlock, stages
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
@@ -129,6 +130,13 @@ def test_failing_submissions_are_rejected_and_the_rest_is_published(data_dir):
     summary = json.loads(next(paths.runs.glob("*.json")).read_text(encoding="utf-8"))
     assert {r["file"] for r in summary["rejected"]} == set(rejected)
     assert broken_petitions.exists()  # the clerk's file stays where it was dropped
+
+    # a run with nothing new leaves the rejection as it is; a requeue has the file checked afresh
+    _, validated = run_stages(paths, "third", period=None)
+    assert validated["rejected"] == []
+    request_requeue(paths.quarantine, sha256_of(broken_petitions))
+    _, validated = run_stages(paths, "fourth", period=None)
+    assert [r["file"] for r in validated["rejected"]] == [petition["file"]]  # validated again, rejected again
 
 
 def test_a_failure_no_submission_explains_still_stops_the_publish(data_dir):
