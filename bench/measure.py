@@ -49,12 +49,14 @@ def ingest(directory: Path, workdir: Path, expected_rows: int) -> dict:
     import duckdb
 
     from ingestion.loader import ingest_landing
+    from ingestion.sandbox import stop_readers
 
     database = workdir / "warehouse.duckdb"
     start_cpu, started = cpu_seconds(), time.perf_counter()
     con = duckdb.connect(str(database))
     report = ingest_landing(con, directory, workdir / "quarantine", BENCH_KEY)
     con.close()
+    stop_readers()  # reaps the reading server, so its children's CPU is counted here
     wall, end_cpu = time.perf_counter() - started, cpu_seconds()
 
     statuses = {f.status for f in report.files}

@@ -214,14 +214,22 @@ def landing_files(landing: Path) -> list[Path]:
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection, sources: tuple[Source, ...]) -> None:
-    """Create the raw schema, and add columns a registry entry has gained since the last run."""
+    """Create the raw schema, and add columns a registry entry has gained since the last run.
+    The catalogue is read once: a DDL statement per column would cost more than a workbook."""
     con.execute(RAW_DDL)
+    existing: dict[str, set[str]] = {}
+    for table, column in con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'raw'"
+    ).fetchall():
+        existing.setdefault(table, set()).add(column)
     for source in sources:
-        columns = LINEAGE_COLUMNS + source.stored_columns()
-        ddl = ", ".join(f"{name} {kind}" for name, kind in columns)
-        con.execute(f"CREATE TABLE IF NOT EXISTS {source.raw_table} ({ddl})")
+        if source.id not in existing:
+            ddl = ", ".join(f"{name} {kind}" for name, kind in LINEAGE_COLUMNS + source.stored_columns())
+            con.execute(f"CREATE TABLE {source.raw_table} ({ddl})")
+            continue
         for name, kind in source.stored_columns():
-            con.execute(f"ALTER TABLE {source.raw_table} ADD COLUMN IF NOT EXISTS {name} {kind}")
+            if name not in existing[source.id]:
+                con.execute(f"ALTER TABLE {source.raw_table} ADD COLUMN {name} {kind}")
 
 
 QUARANTINED = (

@@ -26,8 +26,6 @@ class Invalid(ValueError):
 
 
 _SPACES = re.compile(r"\s+")
-# Whitespace other than single spaces, and control characters (a NUL pasted from another system).
-_UNTIDY = re.compile(r"\s\s|[^\S ]|[\x00-\x1f\x7f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FORMULA_ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2}|\d{4})$")
@@ -52,7 +50,7 @@ def clean_text(value: object) -> str | None:
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
         text = repair_legacy(text)
-    if _UNTIDY.search(text):
+    if not text.isprintable() or "  " in text:  # tabs, newlines, non-breaking spaces, control characters
         text = _SPACES.sub(" ", _CONTROL.sub("", text.replace("\u00a0", " ")))
     text = text.strip()
     return text or None

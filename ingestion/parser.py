@@ -473,7 +473,14 @@ def parse_workbook(
     if any(e.rule == "missing_column" for e in errors):
         raise WorkbookRejected(errors, unit.unit_id if unit else None, year)
 
-    present = [c for c in source.columns if c.name in mapping]
+    # Personal text that is neither required nor behind a pseudonym is never stored or checked:
+    # it is not read at all (it would only be dropped).
+    feeds_pseudonym = {c for p in source.pseudonyms for c in (*p.prefer, *p.fallback)}
+    present = [
+        c
+        for c in source.columns
+        if c.name in mapping and (not c.personal or c.required or c.name in feeds_pseudonym or c.type != "text")
+    ]
     indexes = [mapping[c.name] for c in present]
     converters = [_converter(c, year, arrival) for c in present]
     where = [f"{column_letter(mapping[c.name] + found.column_offset)} «{c.header}»" for c in present]

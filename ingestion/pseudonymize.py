@@ -16,7 +16,7 @@ import os
 import re
 from pathlib import Path
 
-from ingestion.normalize import clean_text, fold
+from ingestion.normalize import fold
 
 KEY_ENV = "LAICHAU_PSEUDONYM_KEY"
 KEY_FILE_ENV = "LAICHAU_PSEUDONYM_KEY_FILE"
@@ -103,13 +103,16 @@ def fingerprint(key: bytes) -> str:
     return hmac.new(key, FINGERPRINT_LABEL, hashlib.sha256).hexdigest()[:16]
 
 
+_NOT_ID_CHARACTER = re.compile(r"[^0-9a-z]")
+
+
 def _normalise(column: str, value: object) -> str | None:
-    text = clean_text(value)
-    if text is None:
+    folded = fold(value)  # cleans the text first
+    if not folded:
         return None
     if column.endswith("id_number"):
-        return re.sub(r"[^0-9a-z]", "", fold(text))
-    return fold(text)
+        return _NOT_ID_CHARACTER.sub("", folded)
+    return folded
 
 
 def pseudonym(key: bytes, prefer: dict[str, object], fallback: dict[str, object]) -> str | None:
@@ -124,3 +127,21 @@ def pseudonym(key: bytes, prefer: dict[str, object], fallback: dict[str, object]
             message = f"{kind}|" + "|".join(p or "" for p in parts)
             return hmac.digest(key, message.encode("utf-8"), "sha256").hex()
     return None
+
+
+def pseudonym_column(key: bytes, prefer: dict[str, list], fallback: dict[str, list], count: int) -> list[str | None]:
+    """``pseudonym`` for every row of a parsed workbook at once (columns as lists): the same values,
+    without building two dicts per row."""
+    preferred = [(column, values) for column, values in prefer.items()]
+    fallbacks = [(column, values) for column, values in fallback.items()]
+    out: list[str | None] = []
+    for row in range(count):
+        value = None
+        for kind, columns in (("id", preferred), ("name", fallbacks)):
+            parts = [_normalise(column, values[row]) for column, values in columns]
+            if any(parts):
+                message = f"{kind}|" + "|".join(p or "" for p in parts)
+                value = hmac.digest(key, message.encode("utf-8"), "sha256").hex()
+                break
+        out.append(value)
+    return out

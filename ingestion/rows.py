@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ingestion.parser import ParsedWorkbook
-from ingestion.pseudonymize import pseudonym
+from ingestion.pseudonymize import pseudonym_column
 
 ARROW_TYPES = {
     "VARCHAR": pa.string(),
@@ -28,18 +28,15 @@ def stored_table(parsed: ParsedWorkbook, key: bytes) -> pa.Table:
     """``_row_number`` and every stored column of the source, pseudonyms included."""
     source, columns = parsed.source, parsed.columns
     data = {"_row_number": pa.array(parsed.row_numbers, pa.int32())}
-    pseudonyms = {}
-    for spec in source.pseudonyms:
-        prefer = [columns[c] for c in spec.prefer]
-        fallback = [columns[c] for c in spec.fallback]
-        pseudonyms[spec.name] = [
-            pseudonym(
-                key,
-                dict(zip(spec.prefer, (values[i] for values in prefer), strict=True)),
-                dict(zip(spec.fallback, (values[i] for values in fallback), strict=True)),
-            )
-            for i in range(len(parsed.row_numbers))
-        ]
+    pseudonyms = {
+        spec.name: pseudonym_column(
+            key,
+            {c: columns[c] for c in spec.prefer},
+            {c: columns[c] for c in spec.fallback},
+            len(parsed.row_numbers),
+        )
+        for spec in source.pseudonyms
+    }
     for name, kind in source.stored_columns():
         values = pseudonyms[name] if name in pseudonyms else columns[name]
         data[name] = pa.array(values, ARROW_TYPES[kind])

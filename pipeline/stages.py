@@ -18,6 +18,7 @@ from ingestion.errors import printable
 from ingestion.loader import ingest_landing, landing_entries
 from ingestion.pseudonymize import load_key
 from ingestion.registry import load_sources
+from ingestion.sandbox import stop_readers
 from pipeline import key_fingerprint, runlock
 from pipeline.attribution import attribute
 from pipeline.dbt import dbt_build, dbt_docs
@@ -71,7 +72,10 @@ def ingest(paths: DataPaths, run_id: str) -> dict:
         build = start_build(paths, run_id)
         with duckdb.connect(str(build)) as con:
             key_fingerprint.record(con, key)
-            report = ingest_landing(con, paths.landing, paths.quarantine, key)
+            try:
+                report = ingest_landing(con, paths.landing, paths.quarantine, key)
+            finally:
+                stop_readers()  # the task leaves no reading process behind
             con.execute("CHECKPOINT")
     summary = report.summary()
     log.info(
