@@ -2,7 +2,7 @@
 
 Writes one workbook per source and reporting unit under ``sample_data/landing/2023/``, with
 synthetic people. Each source's module plans its rows so that the registers add up to the 2023
-report (../shared/seed/figures-2023.yaml), spread plausibly across units and months. The
+report (tests/fixtures/figures-2023.yaml), spread plausibly across units and months. The
 workbooks look like what clerks send: the template's title block, a few blank rows, some dates
 typed as ``dd/mm/yyyy`` text, and a unit name written without its prefix or diacritics.
 
