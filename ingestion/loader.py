@@ -208,11 +208,6 @@ def landing_entries(landing: Path) -> list[Path]:
     return [path for _, _, path in sorted(found, key=lambda item: (item[0], item[1]))]
 
 
-def landing_files(landing: Path) -> list[Path]:
-    """The regular files among ``landing_entries``."""
-    return [p for p in landing_entries(landing) if stat.S_ISREG(p.lstat().st_mode)]
-
-
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection, sources: tuple[Source, ...]) -> None:
     """Create the raw schema, and add columns a registry entry has gained since the last run.
     The catalogue is read once: a DDL statement per column would cost more than a workbook."""
