@@ -251,7 +251,7 @@ def _check_declared_sizes(archive: zipfile.ZipFile, name: str) -> None:
         columns = column_number(last_col.decode()) - column_number(first_col.decode()) + 1
         if rows > limits.MAX_ROWS or columns > limits.MAX_COLUMNS:
             far = f"{last_col.decode()}{int(last_row)}"
-            raise WorkbookRejected([_too_large_area(name, sheet, far, rows, columns)])
+            raise WorkbookRejected([too_large_area(name, sheet, far, rows, columns)])
 
 
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>')
@@ -289,7 +289,8 @@ def _vi_int(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
-def _too_large_area(name: str, sheet: str, far: str, rows: int, columns: int) -> IngestError:
+def too_large_area(name: str, sheet: str, far: str, rows: int, columns: int) -> IngestError:
+    """A sheet whose declared or used area is beyond the limits, said with its farthest cell."""
     return IngestError(
         name,
         sheet,

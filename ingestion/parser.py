@@ -28,7 +28,7 @@ from python_calamine import CalamineWorkbook
 
 from ingestion import limits
 from ingestion.errors import IngestError, WorkbookRejected, column_letter, whole_file
-from ingestion.filecheck import formula_error_cells
+from ingestion.filecheck import formula_error_cells, too_large_area
 from ingestion.normalize import (
     Invalid,
     clean_text,
@@ -319,23 +319,9 @@ def _find_sheet(workbook: CalamineWorkbook, source: Source) -> _Sheet | None:
     for name in names:
         sheet = workbook.get_sheet_by_name(name)
         if sheet.height > limits.MAX_ROWS or sheet.width > limits.MAX_COLUMNS:
-            raise WorkbookRejected(
-                [
-                    IngestError(
-                        "",
-                        name,
-                        None,
-                        None,
-                        f"vùng dữ liệu của trang tính quá lớn ({sheet.height} dòng × {sheet.width} cột; tối đa "
-                        f"{limits.MAX_ROWS} × {limits.MAX_COLUMNS}), thường do ô lạc xa bảng. Hãy xóa các dòng, "
-                        "cột trống bên dưới và bên phải bảng rồi gửi lại.",
-                        f"the sheet's used area is too large ({sheet.height} rows × {sheet.width} columns; at most "
-                        f"{limits.MAX_ROWS} × {limits.MAX_COLUMNS}), usually stray cells far from the table. Delete the "
-                        "empty rows and columns below and right of the table and send it again.",
-                        "too_large",
-                    )
-                ]
-            )
+            last_row, last_column = sheet.end or (0, 0)
+            far = f"{column_letter(last_column)}{last_row + 1}"
+            raise WorkbookRejected([too_large_area("", name, far, sheet.height, sheet.width)])
         rows = sheet.iter_rows()
         # iter_rows() starts at the sheet's first row but at the used area's first column.
         top, left = sheet.start or (0, 0)
