@@ -115,33 +115,30 @@ def _normalise(column: str, value: object) -> str | None:
     return folded
 
 
+def _keyed(key: bytes, kind: str, parts: list[str | None]) -> str | None:
+    """The HMAC of one kind of identifier ("id" or "name"), or None when none of its parts is present."""
+    if not any(parts):
+        return None
+    message = f"{kind}|" + "|".join(p or "" for p in parts)
+    return hmac.digest(key, message.encode("utf-8"), "sha256").hex()
+
+
 def pseudonym(key: bytes, prefer: dict[str, object], fallback: dict[str, object]) -> str | None:
     """HMAC of the preferred identifiers if any is present, else of the fallback ones.
 
     Values are normalised first (case, diacritics, spacing; ID numbers to their characters) so
     the same person written two ways gets the same pseudonym.
     """
-    for kind, values in (("id", prefer), ("name", fallback)):
-        parts = [_normalise(column, value) for column, value in values.items()]
-        if any(parts):
-            message = f"{kind}|" + "|".join(p or "" for p in parts)
-            return hmac.digest(key, message.encode("utf-8"), "sha256").hex()
-    return None
+    return _keyed(key, "id", [_normalise(c, v) for c, v in prefer.items()]) or _keyed(
+        key, "name", [_normalise(c, v) for c, v in fallback.items()]
+    )
 
 
 def pseudonym_column(key: bytes, prefer: dict[str, list], fallback: dict[str, list], count: int) -> list[str | None]:
     """``pseudonym`` for every row of a parsed workbook at once (columns as lists): the same values,
     without building two dicts per row."""
-    preferred = [(column, values) for column, values in prefer.items()]
-    fallbacks = [(column, values) for column, values in fallback.items()]
-    out: list[str | None] = []
-    for row in range(count):
-        value = None
-        for kind, columns in (("id", preferred), ("name", fallbacks)):
-            parts = [_normalise(column, values[row]) for column, values in columns]
-            if any(parts):
-                message = f"{kind}|" + "|".join(p or "" for p in parts)
-                value = hmac.digest(key, message.encode("utf-8"), "sha256").hex()
-                break
-        out.append(value)
-    return out
+    return [
+        _keyed(key, "id", [_normalise(c, values[row]) for c, values in prefer.items()])
+        or _keyed(key, "name", [_normalise(c, values[row]) for c, values in fallback.items()])
+        for row in range(count)
+    ]
