@@ -5,8 +5,12 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 export LAICHAU_DATA_DIR ?= $(CURDIR)/data
-# The report period `make run` asks for: the bundled sample's year. The nightly schedule
-# leaves both empty, which means the current year to date.
+# The report `make run` asks for: the former city (105) for the bundled sample's year 2023.
+# REPORTING_UNIT takes official codes (105, 03388, 03408, 12; comma separated); PERIOD a preset
+# (2024, 2024-Q3, 2024-decree09, ytd), else PERIOD_START/PERIOD_END. The nightly schedule leaves
+# all empty: every configured unit, the current year to date.
+REPORTING_UNIT ?= 105
+PERIOD ?=
 PERIOD_START ?= 2023-01-01
 PERIOD_END ?= 2023-12-31
 
@@ -23,7 +27,8 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 venv: $(BIN)/.installed
 
 run: venv
-	$(BIN)/python -m pipeline.cli run --period-start "$(PERIOD_START)" --period-end "$(PERIOD_END)"
+	$(BIN)/python -m pipeline.cli run --reporting-unit "$(REPORTING_UNIT)" \
+		$(if $(PERIOD),--period "$(PERIOD)",--period-start "$(PERIOD_START)" --period-end "$(PERIOD_END)")
 
 test: venv
 	$(BIN)/ruff check .

@@ -57,9 +57,18 @@ def failed_nodes(paths: DataPaths) -> list[str]:
     ]
 
 
-def dbt_build(paths: DataPaths, build: Path) -> None:
-    """Build every model and run every dbt test; a failing model or test stops the run."""
-    result = run_dbt(paths, build, "build")
+def report_vars(requests: list[dict] | None) -> list[str]:
+    """``--vars`` naming the reports dbt builds (dbt_project.yml has the bundled sample's as default)."""
+    if not requests:
+        return []
+    keys = ("reporting_unit_code", "period_start", "period_end")
+    return ["--vars", json.dumps({"report_requests": [{k: r[k] for k in keys} for r in requests]})]
+
+
+def dbt_build(paths: DataPaths, build: Path, requests: list[dict] | None = None) -> None:
+    """Build every model, the report tables of ``requests`` (see pipeline.report_requests) among
+    them, and run every dbt test; a failing model or test stops the run."""
+    result = run_dbt(paths, build, "build", *report_vars(requests))
     if result.returncode != 0:
         failures = failed_nodes(paths)
         if not failures:  # dbt did not get as far as running nodes: a project or machine problem
@@ -67,10 +76,10 @@ def dbt_build(paths: DataPaths, build: Path) -> None:
         raise DataCheckFailed("dbt build failed; nothing was published:\n- " + "\n- ".join(failures))
 
 
-def dbt_docs(paths: DataPaths, build: Path) -> Path:
+def dbt_docs(paths: DataPaths, build: Path, requests: list[dict] | None = None) -> Path:
     """The dbt docs site of the warehouse as one self-contained page: models, columns, tests and
     lineage, with the catalogue of column types (no row data)."""
-    result = run_dbt(paths, build, "docs", "generate", "--static")
+    result = run_dbt(paths, build, "docs", "generate", "--static", *report_vars(requests))
     if result.returncode != 0:
         raise RuntimeError(f"dbt docs generate failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
     site = paths.dbt_artifacts / "docs" / "index.html"

@@ -87,11 +87,12 @@ def ingest(paths: DataPaths, run_id: str) -> dict:
     return {"build": str(build), **summary}
 
 
-def build_models(paths: DataPaths, build: str) -> dict:
-    """dbt build (seeds, models, tests), then the dbt docs site of what was built."""
+def build_models(paths: DataPaths, build: str, requests: list[dict] | None = None) -> dict:
+    """dbt build (seeds, models, tests, and the report tables of ``requests``), then the dbt docs
+    site of what was built."""
     with runlock.holding_build(paths, Path(build), "dbt_build"):
-        dbt_build(paths, Path(build))
-        site = dbt_docs(paths, Path(build))
+        dbt_build(paths, Path(build), requests)
+        site = dbt_docs(paths, Path(build), requests)
     log.info("dbt docs: %s", site)
     return {"build": build, "dbt_docs": str(site)}
 
@@ -101,7 +102,7 @@ def build_models(paths: DataPaths, build: str) -> dict:
 MAX_REJECTION_ROUNDS = 2
 
 
-def validate(paths: DataPaths, build: str, run_id: str) -> dict:
+def validate(paths: DataPaths, build: str, run_id: str, requests: list[dict] | None = None) -> dict:
     """Run the GX suites. A failure whose rows all come from named submissions rejects those
     submissions (each clerk gets a quarantine report; the unit's previous accepted version counts
     again), then dbt rebuilds and the suites run again; the rest is published. Any other failure
@@ -129,7 +130,7 @@ def validate(paths: DataPaths, build: str, run_id: str) -> dict:
             )
         with runlock.holding_build(paths, Path(build), "validate"):
             rejected += reject_submissions(Path(build), attribution.by_load, paths.landing, paths.quarantine)
-            dbt_build(paths, Path(build))
+            dbt_build(paths, Path(build), requests)
     return {
         "build": build,
         "checks": len(results),
