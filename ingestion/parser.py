@@ -27,6 +27,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from ingestion import limits
+from ingestion.coverage import Coverage, names_a_period, title_coverage
 from ingestion.errors import IngestError, WorkbookRejected, column_letter, whole_file
 from ingestion.filecheck import formula_error_cells, too_large_area
 from ingestion.normalize import (
@@ -61,6 +62,8 @@ class ParsedWorkbook:
     # Non-blank lines that are not data: subtotals, the column-number row, pre-numbered empty lines.
     skipped_rows: int = 0
     notes: list[str] = field(default_factory=list)
+    # The period the workbook covers (ingestion/coverage.py): its year unless the title block names another.
+    coverage: Coverage | None = None
 
     @property
     def rows(self) -> list[dict]:
@@ -172,9 +175,13 @@ def _bounded(column: Column, number: float) -> None:
         )
 
 
-def _converter(column: Column, year: int | None, arrival: dt.date | None) -> Callable[[object], object]:
+def _converter(
+    column: Column, year: int | None, arrival: dt.date | None, coverage: Coverage | None = None
+) -> Callable[[object], object]:
     """One function typing a cell of this column, built once per workbook: the hot loop calls it
-    for every cell, so the common cases (a float, a date, a choice seen before) are tested first."""
+    for every cell, so the common cases (a float, a date, a choice seen before) are tested first.
+    ``within_year`` columns must lie in ``coverage`` (the workbook's period; its year by default)."""
+    coverage = coverage or (Coverage.year(year) if year is not None else None)
     if column.type == "text" and column.personal:
         # Kept as typed, only to be pseudonymised (which normalises it) and dropped in this process.
         return _present
@@ -192,6 +199,10 @@ def _converter(column: Column, year: int | None, arrival: dt.date | None) -> Cal
                 if number is None:
                     return None
             _bounded(column, number)
+            if column.within_year and coverage is not None and year is not None:  # a month (1-12) of the year
+                outside = coverage.month_outside(year, number)
+                if outside is not None:
+                    raise outside
             return number
 
         return integer
@@ -236,12 +247,8 @@ def _converter(column: Column, year: int | None, arrival: dt.date | None) -> Cal
                 day = parse_date(value)
                 if day is None:
                     return None
-            if column.within_year and year is not None and day.year != year:
-                raise Invalid(
-                    f"ngày {day:%d/%m/%Y} không thuộc năm báo cáo {year}",
-                    f"date {day:%d/%m/%Y} is outside the workbook's year {year}",
-                    "date_outside_year",
-                )
+            if column.within_year and coverage is not None and not coverage.start <= day <= coverage.end:
+                raise coverage.date_outside(day)
             if latest is not None and day > latest:
                 raise Invalid(
                     f"ngày {day:%d/%m/%Y} ở sau ngày tệp được gửi ({arrival:%d/%m/%Y}); hãy kiểm tra lại ngày",
@@ -444,7 +451,24 @@ def parse_workbook(
 
     header_index = found.header_index
     fields = _title_fields(found.head[:header_index], source)
+    coverage, problems = title_coverage(found.head[:header_index])
+    for problem in problems:
+        error(None, None, problem.vi, problem.en, problem.rule)
+    if coverage is not None and ("year" not in fields or names_a_period(fields["year"])):
+        fields["year"] = str(coverage.end.year)  # "Tháng 3 năm 2025" says the year too
     year, unit, written_unit = _unit_errors(fields, source, units, name, error)
+    if coverage is not None and year is not None and not coverage.start.year <= year <= coverage.end.year:
+        error(
+            None,
+            None,
+            f"dòng «{source.title_fields['year']['label']}» ghi năm {year} nhưng kỳ báo cáo là {coverage.span_vi}; "
+            "hãy sửa cho khớp rồi gửi lại",
+            f"the '{source.title_fields['year']['label']}' line says {year} but the reporting period is "
+            f"{coverage.span_en}; make them agree and send it again",
+            "coverage_year_mismatch",
+        )
+    # Row dates must lie in the period; with no period line, in the year (nothing to check without one).
+    rows_cover = coverage or (Coverage.year(year) if year is not None else None)
 
     mapping, header_rows = _map_columns(found.head[header_index : header_index + 2], source)
     for column in source.columns:
@@ -468,7 +492,7 @@ def parse_workbook(
         if c.name in mapping and (not c.personal or c.required or c.name in feeds_pseudonym or c.type != "text")
     ]
     indexes = [mapping[c.name] for c in present]
-    converters = [_converter(c, year, arrival) for c in present]
+    converters = [_converter(c, year, arrival, rows_cover) for c in present]
     where = [f"{column_letter(mapping[c.name] + found.column_offset)} «{c.header}»" for c in present]
     required = [i for i, c in enumerate(present) if c.required]
     data_positions = [i for i, c in enumerate(present) if c.name != "seq_no"]
@@ -591,7 +615,7 @@ def parse_workbook(
     columns = {c.name: v for c, v in zip(present, values, strict=True)}
     for column in source.columns:
         columns.setdefault(column.name, [None] * len(row_numbers))
-    return ParsedWorkbook(source, sheet, unit, year, written_unit, columns, row_numbers, skipped)
+    return ParsedWorkbook(source, sheet, unit, year, written_unit, columns, row_numbers, skipped, coverage=rows_cover)
 
 
 def _getter(positions: list[int]) -> Callable[[list], tuple]:

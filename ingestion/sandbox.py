@@ -52,6 +52,9 @@ class ReadResult:
     sheet: str | None = None
     rows: int = 0
     skipped_rows: int = 0
+    # The days the workbook covers (its year unless its title block names a month, quarter, ...).
+    coverage_start: dt.date | None = None
+    coverage_end: dt.date | None = None
 
     @property
     def rejected(self) -> bool:
@@ -92,6 +95,8 @@ def read_workbook(job: ReadJob, key: bytes) -> ReadResult:
         sheet=parsed.sheet,
         rows=len(parsed.row_numbers),
         skipped_rows=parsed.skipped_rows,
+        coverage_start=parsed.coverage.start if parsed.coverage else dt.date(parsed.year, 1, 1),
+        coverage_end=parsed.coverage.end if parsed.coverage else dt.date(parsed.year, 12, 31),
     )
 
 

@@ -53,12 +53,14 @@ def write_register(
     rows: Iterable[dict[str, object]] = (),
     blank_rows_after: Iterable[int] = (),
     title_unit_line: str | None = None,
+    period: str | None = None,
 ) -> None:
     """Write a workbook in the source's layout; with no rows it is the empty template.
 
     ``rows`` map column names to values (a ``date`` becomes a real date cell, text stays text,
     as clerks type it). ``blank_rows_after`` leaves an empty line after those data rows, as
-    registers often have.
+    registers often have. ``period`` ("Tháng 3 năm 2025", "Quý II năm 2025", ...) is written as a
+    "Kỳ báo cáo" line under the year: the workbook then covers that period, not the whole year.
     """
     blanks = set(blank_rows_after)
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
@@ -109,6 +111,8 @@ def write_register(
     year_field = source.title_fields["year"]["label"]
     sheet.write(5, 0, title_unit_line if title_unit_line is not None else f"{unit_field}: {unit_label or ''}", plain)
     sheet.write(6, 0, f"{year_field}: {year if year is not None else ''}", plain)
+    if period is not None:
+        sheet.write(7, 0, f"Kỳ báo cáo: {period}", plain)
 
     sheet.set_row(HEADER_ROW, 48)
     for index, column in enumerate(columns):
