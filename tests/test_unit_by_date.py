@@ -97,7 +97,7 @@ def _seed_with_a_second_province(folder: Path) -> Path:
                  "kind": "province", "level": "province", "valid_from": "2004-01-01"})  # fmt: skip
     rows.append({**extra, "unit_id": "p_tan_phong_khac", "official_code": "99001", "name": "Tân Phong",
                  "full_name": "Phường Tân Phong", "kind": "ward", "level": "commune_level",
-                 "parent_unit_id": "tinh_khac", "valid_from": "2020-01-01"})  # fmt: skip
+                 "parent_unit_id": "tinh_khac", "valid_from": "2020-03-01"})  # fmt: skip
     path = folder / "admin_units.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
@@ -130,6 +130,29 @@ def test_an_ambiguous_name_is_refused_asking_for_the_code_and_not_listed_as_vali
     assert "Write the unit's code" in error.en
     valid_vi = error.vi.split("Các đơn vị hợp lệ khác:")[1]
     assert "Phường Đoàn Kết" in valid_vi and "Tân Phong" not in valid_vi
+
+
+def test_a_row_dated_before_its_unit_was_established_is_a_row_error(tmp_path):
+    other = UnitDirectory.from_seed(_seed_with_a_second_province(tmp_path / "seed"), provinces=("99",))
+    path = write_reception(
+        tmp_path / "so.xlsx", "99001", [visit(dt.date(2020, 2, 10), "A"), visit(dt.date(2020, 3, 1), "B")], year=2020
+    )
+    with pytest.raises(WorkbookRejected) as caught:
+        parse_workbook(path, reception_source(), other)
+    (error,) = caught.value.errors
+    assert (error.row, error.rule) == (11, "unit_not_established")
+    assert error.vi == "dòng ghi ngày 10/02/2020: Phường Tân Phong được thành lập từ ngày 01/03/2020; hãy kiểm tra lại ngày."
+    assert error.en == "the row is dated 10/02/2020: Phường Tân Phong was established on 01/03/2020; check the date."
+
+
+def test_the_registry_refuses_a_row_date_that_is_not_a_date_or_a_month(tmp_path):
+    from ingestion.registry import _source_from_dict
+
+    entry = {"id": "x", "title_vi": "X", "title_en": "X", "file_stem": "x", "file_patterns": ["x*.xlsx"], "sheet": "X",
+             "reporting_unit_kinds": ["ward"], "header": {"required_labels": ["STT"]}, "row_date": "seq_no",
+             "columns": [{"name": "seq_no", "header": "STT", "type": "integer"}]}  # fmt: skip
+    with pytest.raises(ValueError, match="row_date 'seq_no' must name a date column"):
+        _source_from_dict(entry)
 
 
 def test_the_row_date_rule_keeps_dated_rows_within_the_coverage_and_undated_ones_at_its_end():
