@@ -27,6 +27,7 @@ SUCCESSIONS_PATH = SEED_DIR / "admin_unit_successions.csv"
 # The provinces (official codes) whose units this deployment's clerks report for: a name is only
 # looked up among their units, because names repeat across the country ("Phường Tân Phong").
 DEPLOYMENT_PROVINCE_CODES: tuple[str, ...] = ("12",)
+PROVINCE_KINDS = ("province", "municipality")  # a centrally run city (Hà Nội) is a province too
 
 _PREFIXES = re.compile(r"^(?:(?:ubnd|uy ban nhan dan)\s+)?(?:phuong|xa|thi tran|thanh pho|tp|p|x|tt)(?:\s*\.\s*|\s+)")
 # An official code written alone ("03388", "Mã: 03388"; matched on the folded text) or in brackets
@@ -48,6 +49,9 @@ class AdminUnit:
     valid_from: dt.date
     valid_to: dt.date | None
     parent_unit_id: str | None = None
+    # The official code of its province when the reference says so (the national one does);
+    # else it is found through the parents.
+    province_code: str | None = None
 
     def valid_during(self, start: dt.date, end: dt.date) -> bool:
         return self.valid_from <= end and (self.valid_to is None or self.valid_to >= start)
@@ -165,9 +169,11 @@ class UnitDirectory:
                         name=row["name"],
                         full_name=row["full_name"],
                         kind=row["kind"],
-                        valid_from=dt.date.fromisoformat(row["valid_from"]),
+                        # the national reference leaves the start of pre-2025 units open
+                        valid_from=_date(row["valid_from"]) or dt.date.min,
                         valid_to=_date(row["valid_to"]),
                         parent_unit_id=row.get("parent_unit_id") or None,
+                        province_code=row.get("province_code") or None,
                     )
                 )
                 aliases[row["unit_id"]] = [a for a in (row.get("aliases") or "").split("|") if a]
@@ -183,10 +189,12 @@ class UnitDirectory:
 
     def _province_code(self, unit: AdminUnit) -> str | None:
         """The official code of the province a unit lies in (itself for a province)."""
+        if unit.province_code:
+            return unit.province_code
         seen = set()
         current: AdminUnit | None = unit
         while current is not None and current.unit_id not in seen:
-            if current.kind == "province":
+            if current.kind in PROVINCE_KINDS:
                 return current.official_code
             seen.add(current.unit_id)
             current = self._by_id.get(current.parent_unit_id) if current.parent_unit_id else None
