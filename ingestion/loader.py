@@ -53,6 +53,9 @@ LINEAGE_COLUMNS = [
     ("_row_number", "INTEGER NOT NULL"),
     ("_loaded_at", "TIMESTAMP NOT NULL"),
 ]
+# The unit version owning the row (the one valid on its date, ingestion.row_units). Nullable: rows
+# loaded before it was recorded belong to their load's unit (raw._loads.unit_id).
+ROW_UNIT_COLUMN = ("_unit_id", "VARCHAR")
 
 RAW_DDL = """
 CREATE SCHEMA IF NOT EXISTS raw;
@@ -78,6 +81,7 @@ ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS skipped_rows INTEGER;
 ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS reader_version VARCHAR;
 ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS coverage_start DATE;
 ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS coverage_end DATE;
+ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS unit_versions VARCHAR[];
 UPDATE raw._loads SET arrived_at = loaded_at WHERE arrived_at IS NULL;
 UPDATE raw._loads SET coverage_start = make_date(report_year, 1, 1), coverage_end = make_date(report_year, 12, 31)
 WHERE coverage_start IS NULL;
@@ -224,10 +228,10 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection, sources: tuple[Source, ...
         existing.setdefault(table, set()).add(column)
     for source in sources:
         if source.id not in existing:
-            ddl = ", ".join(f"{name} {kind}" for name, kind in LINEAGE_COLUMNS + source.stored_columns())
+            ddl = ", ".join(f"{name} {kind}" for name, kind in [*LINEAGE_COLUMNS, ROW_UNIT_COLUMN, *source.stored_columns()])
             con.execute(f"CREATE TABLE {source.raw_table} ({ddl})")
             continue
-        for name, kind in source.stored_columns():
+        for name, kind in [ROW_UNIT_COLUMN, *source.stored_columns()]:
             if name not in existing[source.id]:
                 con.execute(f"ALTER TABLE {source.raw_table} ADD COLUMN {name} {kind}")
 
@@ -314,14 +318,14 @@ def _store(
     try:
         if result.rows:  # a nil return loads no lines but is still a submission
             con.execute(
-                f"INSERT INTO {source.raw_table} ({lineage}, {', '.join(names)}) "
-                f"SELECT ?, ?, ?, ?, _row_number, ?, {', '.join(names)} FROM read_parquet(?)",
+                f"INSERT INTO {source.raw_table} ({lineage}, _unit_id, {', '.join(names)}) "
+                f"SELECT ?, ?, ?, ?, _row_number, ?, _unit_id, {', '.join(names)} FROM read_parquet(?)",
                 [load_id, job.name, sha, result.sheet, arrived, job.out],
             )
         con.execute(
             "INSERT INTO raw._loads (load_id, source_id, unit_id, written_unit, report_year, file_path, file_sha256, "
-            "sheet, row_count, loaded_at, arrived_at, status, skipped_rows, reader_version, coverage_start, coverage_end) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?, ?, ?)",
+            "sheet, row_count, loaded_at, arrived_at, status, skipped_rows, reader_version, coverage_start, coverage_end, "
+            "unit_versions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?, ?, ?, ?)",
             [
                 load_id,
                 source.id,
@@ -338,6 +342,7 @@ def _store(
                 reader_version(),
                 result.coverage_start,
                 result.coverage_end,
+                result.unit_versions or [result.unit_id],
             ],
         )
         previous = _make_current(con, load_id, arrived)

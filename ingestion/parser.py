@@ -42,7 +42,9 @@ from ingestion.normalize import (
     starts_with_marker,
 )
 from ingestion.registry import Column, Source
-from ingestion.units import AdminUnit, UnitDirectory
+from ingestion.row_units import assign_row_units
+from ingestion.title_unit import resolve_title_unit
+from ingestion.units import AdminUnit, Resolution, UnitDirectory
 
 _NUMBERED_CELL = re.compile(r"^\(?\d+\)?$")
 _PARENTHESISED = re.compile(r"\(.*?\)")
@@ -64,6 +66,10 @@ class ParsedWorkbook:
     notes: list[str] = field(default_factory=list)
     # The period the workbook covers (ingestion/coverage.py): its year unless the title block names another.
     coverage: Coverage | None = None
+    # The versions of the named unit over the workbook's period, oldest first (``unit`` is the one
+    # the workbook is filed under), and the version owning each data row (see ingestion.row_units).
+    versions: tuple[AdminUnit, ...] = ()
+    unit_ids: list[str] = field(default_factory=list)
 
     @property
     def rows(self) -> list[dict]:
@@ -341,7 +347,7 @@ def _find_sheet(workbook: CalamineWorkbook, source: Source) -> _Sheet | None:
 
 def _unit_errors(
     fields: dict[str, str], source: Source, units: UnitDirectory, name: str, error: Callable[..., None]
-) -> tuple[int | None, AdminUnit | None, str]:
+) -> tuple[int | None, Resolution | None, str]:
     """The year and unit the title block names, each checked; the file name must not name another unit."""
     year: int | None = None
     year_spec = source.title_fields["year"]
@@ -368,10 +374,9 @@ def _unit_errors(
             )
             year = None
 
-    unit = None
+    resolution = None
     unit_spec = source.title_fields["unit"]
     written_unit = fields.get("unit", "")
-    kinds = list(source.reporting_unit_kinds)
     if not written_unit:
         error(
             None,
@@ -381,31 +386,8 @@ def _unit_errors(
             "missing_unit",
         )
     elif year is not None:
-        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        unit = units.resolve(written_unit, start, end, kinds)
-        if unit is None:
-            known = "; ".join(units.names_of_kinds(kinds, start, end))
-            error(
-                None,
-                None,
-                f"không nhận ra đơn vị «{written_unit}» trong năm {year}. Các đơn vị hợp lệ: {known}",
-                f"unknown reporting unit '{written_unit}' for {year}. Valid units: {known}",
-                "unknown_unit",
-            )
-        else:
-            named = units.units_named_in(Path(name).stem, start, end, kinds)
-            if named and unit.unit_id not in {u.unit_id for u in named}:
-                other = " / ".join(u.full_name for u in named)
-                error(
-                    None,
-                    None,
-                    f"tên tệp ghi đơn vị «{other}» nhưng dòng «{unit_spec['label']}» trong tệp ghi «{unit.full_name}». "
-                    "Một tệp chỉ của một đơn vị: hãy sửa tên tệp hoặc dòng đơn vị cho đúng rồi gửi lại.",
-                    f"the file name names '{other}' but the '{unit_spec['label']}' line inside says "
-                    f"'{unit.full_name}'. A file is one unit's: correct the file name or the unit line and send it again.",
-                    "unit_mismatch",
-                )
-    return year, unit, written_unit
+        resolution = resolve_title_unit(written_unit, year, source, units, name, error)
+    return year, resolution, written_unit
 
 
 def parse_workbook(
@@ -456,7 +438,9 @@ def parse_workbook(
         error(None, None, problem.vi, problem.en, problem.rule)
     if coverage is not None and ("year" not in fields or names_a_period(fields["year"])):
         fields["year"] = str(coverage.end.year)  # "Tháng 3 năm 2025" says the year too
-    year, unit, written_unit = _unit_errors(fields, source, units, name, error)
+    year, resolution, written_unit = _unit_errors(fields, source, units, name, error)
+    # The unit a rejection is filed under (completeness shows its register as refused).
+    unit = resolution.last if resolution else None
     if coverage is not None and year is not None and not coverage.start.year <= year <= coverage.end.year:
         error(
             None,
@@ -592,6 +576,17 @@ def parse_workbook(
             )
             break
     values = [list(column) for column in zip(*typed_rows, strict=True)] if typed_rows else [[] for _ in present]
+    columns = {c.name: v for c, v in zip(present, values, strict=True)}
+    for column in source.columns:
+        columns.setdefault(column.name, [None] * len(row_numbers))
+    row_units = None
+    if resolution and year is not None and rows_cover is not None:  # each row's unit version, by its date (ingestion.row_units)
+        dated = next((i for i, c in enumerate(present) if c.name == source.row_date), None)
+        row_units = assign_row_units(
+            resolution, source, columns, row_numbers, year, (rows_cover.start, rows_cover.end), units, error,
+            where[dated] if dated is not None else None,
+        )  # fmt: skip
+        unit = row_units.load_unit
 
     for rule, count in per_rule.items():
         if count > limits.MAX_ERRORS_PER_RULE:
@@ -611,11 +606,20 @@ def parse_workbook(
         error(None, None, "bảng không có dòng dữ liệu nào", "the table has no data rows", "no_rows")
     if errors:
         raise WorkbookRejected(errors, unit.unit_id if unit else None, year)
-    assert unit is not None and year is not None
-    columns = {c.name: v for c, v in zip(present, values, strict=True)}
-    for column in source.columns:
-        columns.setdefault(column.name, [None] * len(row_numbers))
-    return ParsedWorkbook(source, sheet, unit, year, written_unit, columns, row_numbers, skipped, coverage=rows_cover)
+    assert row_units is not None and resolution and year is not None
+    return ParsedWorkbook(
+        source,
+        sheet,
+        row_units.load_unit,
+        year,
+        written_unit,
+        columns,
+        row_numbers,
+        skipped,
+        versions=resolution.versions,
+        unit_ids=row_units.unit_ids,
+        coverage=rows_cover,
+    )
 
 
 def _getter(positions: list[int]) -> Callable[[list], tuple]:

@@ -49,6 +49,8 @@ class ReadResult:
     unit_id: str | None = None
     year: int | None = None
     written_unit: str | None = None
+    # The versions of the named unit over the workbook's period, oldest first (rows carry their own).
+    unit_versions: list[str] = field(default_factory=list)
     sheet: str | None = None
     rows: int = 0
     skipped_rows: int = 0
@@ -92,6 +94,7 @@ def read_workbook(job: ReadJob, key: bytes) -> ReadResult:
         unit_id=parsed.unit.unit_id,
         year=parsed.year,
         written_unit=parsed.written_unit,
+        unit_versions=[unit.unit_id for unit in parsed.versions],
         sheet=parsed.sheet,
         rows=len(parsed.row_numbers),
         skipped_rows=parsed.skipped_rows,

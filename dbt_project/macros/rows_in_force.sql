@@ -26,7 +26,7 @@
     )
 {% endmacro %}
 
-{#- The rows of a staging model that count, with their load's unit_id, report_year and coverage.
+{#- The rows of a staging model that count, with their unit_id, their load's report_year and coverage.
     `row_from` / `row_to`: SQL over `source_rows` (and `loads`) giving the days a row is about: its
     date (the column the registry marks within_year, which ingestion keeps inside the workbook's
     period), or a month's first and last day. A source whose rows carry no such date passes none:
@@ -36,8 +36,11 @@
     {%- set row_from = row_from or 'loads.coverage_start' -%}
     {%- set row_to = row_to or (row_from if row_from != 'loads.coverage_start' else 'loads.coverage_end') -%}
     select
-        source_rows.*,
-        loads.unit_id,
+        source_rows.* exclude (row_unit_id),
+        {#- the unit version valid on the row's date, which ingestion records per row (a 2025
+            register of Phường Đoàn Kết holds the old ward's lines until 30/6 and the merged
+            ward's after); lines loaded before that was recorded keep their load's unit -#}
+        coalesce(source_rows.row_unit_id, loads.unit_id) as unit_id,
         loads.report_year,
         loads.coverage_start,
         loads.coverage_end

@@ -29,6 +29,9 @@ renamed as (
         rejected_at,
         skipped_rows,
         reader_version,
+        -- the versions of the named unit over the workbook's year, oldest first (its rows carry
+        -- their own); loads from before it was recorded cover their own unit only
+        coalesce(unit_versions, [unit_id]) as unit_versions,
         superseded_by,
         superseded_at
 
