@@ -42,6 +42,9 @@ class WorkbookSpec:
     # 2023 modules leave it empty and the 2023 data set fills it in from the file's slug.
     unit_id: str | None = None
     authority: str = CITY_AUTHORITY  # the title block's first line
+    # "Kỳ báo cáo" line: for a unit that existed for part of the year only ("Từ ngày 01/01/2025
+    # đến ngày 30/06/2025"), so an old ward's register is not read as its same-named successor's.
+    period: str | None = None
 
 
 def person(rng: random.Random) -> tuple[str, str, str]:

@@ -67,7 +67,14 @@ def generate(directory: Path = SAMPLE_DIR / str(YEAR), spec: DataSet = DATASETS[
         if path in written:
             raise ValueError(f"two workbooks would be written to {path.name}")
         write_register(
-            path, source, workbook.written_unit, spec.year, workbook.rows, workbook.blank_rows_after, authority=workbook.authority
+            path,
+            source,
+            workbook.written_unit,
+            spec.year,
+            workbook.rows,
+            workbook.blank_rows_after,
+            period=workbook.period,
+            authority=workbook.authority,
         )
         written.append(path)
     return written

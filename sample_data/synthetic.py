@@ -396,6 +396,15 @@ SIMPLE: dict[str, Callable[[Draw], list[dict]]] = {
 }
 
 
+def _part_of_year(dataset: DataSet, unit: SendingUnit) -> str | None:
+    """The "Kỳ báo cáo" a clerk writes when the unit existed for part of the year only."""
+    first = max(dt.date(dataset.year, 1, 1), unit.unit.valid_from)
+    last = min(dt.date(dataset.year, 12, 31), unit.unit.valid_to or dt.date(dataset.year, 12, 31))
+    if (first, last) == (dt.date(dataset.year, 1, 1), dt.date(dataset.year, 12, 31)):
+        return None
+    return f"Từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}"
+
+
 def unit_workbooks(dataset: DataSet, unit: SendingUnit) -> list[WorkbookSpec]:
     """The registers one unit owes in the data set (less those it never sent), each from its own
     stream of the data set's seed."""
@@ -417,7 +426,9 @@ def unit_workbooks(dataset: DataSet, unit: SendingUnit) -> list[WorkbookSpec]:
             continue
         written = unit.spellings[draw.rng.randrange(len(unit.spellings))]
         blanks = tuple(sorted(draw.rng.sample(range(1, len(rows)), min(2, len(rows) - 1)))) if len(rows) > 4 else ()
-        specs.append(WorkbookSpec(source_id, unit.slug, written, rows, blanks, unit.unit_id, unit.authority))
+        specs.append(
+            WorkbookSpec(source_id, unit.slug, written, rows, blanks, unit.unit_id, unit.authority, _part_of_year(dataset, unit))
+        )
     return sorted(specs, key=lambda s: owed.index(s.source_id))
 
 
