@@ -57,9 +57,14 @@ def failed_nodes(paths: DataPaths) -> list[str]:
     ]
 
 
-def dbt_build(paths: DataPaths, build: Path) -> None:
-    """Build every model and run every dbt test; a failing model or test stops the run."""
-    result = run_dbt(paths, build, "build")
+def dbt_build(paths: DataPaths, build: Path, report_requests: list[dict[str, str]] | None = None) -> None:
+    """Build every model and run every dbt test; a failing model or test stops the run.
+
+    ``report_requests`` (``[{"reporting_unit_code": "105", "period_start": "2023-01-01",
+    "period_end": "2023-12-31"}, ...]``) are the reports the ``report`` schema is built for (dbt var
+    report_requests); None keeps dbt_project.yml's default."""
+    extra = ["--vars", json.dumps({"report_requests": report_requests})] if report_requests is not None else []
+    result = run_dbt(paths, build, "build", *extra)
     if result.returncode != 0:
         failures = failed_nodes(paths)
         if not failures:  # dbt did not get as far as running nodes: a project or machine problem
