@@ -35,6 +35,12 @@ class Figure:
     data_runs_to: dt.date | None = None
 
 
+def run_period_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> list[tuple]:
+    """Run SQL with those of the named parameters ($start, $end, $city) it uses: DuckDB refuses
+    parameters a statement does not mention. Only reporting/appendices.py still uses it."""
+    return con.execute(sql, {name: value for name, value in params.items() if f"${name}" in sql}).fetchall()
+
+
 @cache
 def load_catalogue(path: Path = CATALOGUE) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
