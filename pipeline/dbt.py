@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
+
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DBT_PROJECT_DIR, DataPaths
 
@@ -57,12 +59,39 @@ def failed_nodes(paths: DataPaths) -> list[str]:
     ]
 
 
+# Report tables Python wrote before dbt did, keyed by a `period` label: dbt's incremental
+# report.figures cannot append to them, and report.sentences is now keyed like report.figures.
+_LEGACY_REPORT_TABLES = ("figures", "sentences")
+
+
+def drop_legacy_report_tables(build: Path) -> list[str]:
+    """Drop the report tables of the pre-dbt layout (those with a ``period`` column) from a staging
+    copy, once, so the first build after the upgrade makes them anew; returns the tables dropped."""
+    if not build.exists():
+        return []
+    with duckdb.connect(str(build)) as con:
+        legacy = [
+            table
+            for (table,) in con.execute(
+                "select distinct table_name from information_schema.columns "
+                "where table_schema = 'report' and column_name = 'period' and table_name in ?",
+                [list(_LEGACY_REPORT_TABLES)],
+            ).fetchall()
+        ]
+        for table in legacy:
+            con.execute(f'drop table report."{table}"')
+    for table in legacy:
+        log.warning("Dropped report.%s of the layout before the report moved into dbt; this build makes it anew", table)
+    return legacy
+
+
 def dbt_build(paths: DataPaths, build: Path, report_requests: list[dict[str, str]] | None = None) -> None:
     """Build every model and run every dbt test; a failing model or test stops the run.
 
     ``report_requests`` (``[{"reporting_unit_code": "105", "period_start": "2023-01-01",
     "period_end": "2023-12-31"}, ...]``) are the reports the ``report`` schema is built for (dbt var
     report_requests); None keeps dbt_project.yml's default."""
+    drop_legacy_report_tables(build)
     extra = ["--vars", json.dumps({"report_requests": report_requests})] if report_requests is not None else []
     result = run_dbt(paths, build, "build", *extra)
     if result.returncode != 0:
