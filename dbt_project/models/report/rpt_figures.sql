@@ -23,6 +23,6 @@ select
     unit,
     label_vi,
     data_runs_to,
-    current_timestamp::timestamp as computed_at
+    current_timestamp at time zone 'UTC' as computed_at
 from {{ ref('int_report_figures') }}
 where published
