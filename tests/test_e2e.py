@@ -60,16 +60,27 @@ def seed(data_dir: Path) -> Path:
     return landing
 
 
-def published_figures(warehouse: Path, period: str = "2023") -> dict[tuple[str, str], float]:
+def published_figures(
+    warehouse: Path, code: str = "105", start: str = "2023-01-01", end: str = "2023-12-31"
+) -> dict[tuple[str, str], float]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        rows = con.execute("select key, scope, value from report.figures where period = ?", [period]).fetchall()
+        rows = con.execute(
+            "select key, scope, value from report.figures where reporting_unit_code = ? and period_start = ? and period_end = ?",
+            [code, start, end],
+        ).fetchall()
     return {(key, scope): value for key, scope, value in rows}
+
+
+# The 2023 figures file's scopes, as report.figures names them
+SCOPES_2023 = {"city": "total", "city_level": "own_bodies", "commune_level": "subunits"}
 
 
 def expected_figures() -> dict[tuple[str, str], tuple[float, str]]:
     """(key, scope) → (value, check) of every figure of the 2023 report."""
     spec = yaml.safe_load(FIGURES_FILE.read_text(encoding="utf-8"))
-    return {(f["key"], f.get("scope", "city")): (float(f["value"]), f.get("check", "equal")) for f in spec["figures"]}
+    return {
+        (f["key"], SCOPES_2023[f.get("scope", "city")]): (float(f["value"]), f.get("check", "equal")) for f in spec["figures"]
+    }
 
 
 def mismatches(published: dict[tuple[str, str], float], expected: dict[tuple[str, str], tuple[float, str]]) -> dict:
@@ -115,7 +126,7 @@ def assert_appendices_agree_with_the_report(paths: DataPaths, expected: dict) ->
                     "inspections": "inspection.inspections",
                     "units_inspected": "inspection.units_inspected",
                 }
-                assert {c: total[c] for c in pairs} == {c: expected[(k, "city")][0] for c, k in pairs.items()}
+                assert {c: total[c] for c in pairs} == {c: expected[(k, "total")][0] for c, k in pairs.items()}
             else:
                 fields = ["models_economy", "models_culture", "models_society", "models_security", "models_defence"]
                 assert totals[fields].sum(axis=1).item() == totals["models_total"].item()
@@ -158,7 +169,9 @@ def warehouse_state(path: Path) -> dict:
         tables = con.execute("select table_schema, table_name from information_schema.tables order by all").fetchall()
         counts = {f"{s}.{t}": con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0] for s, t in tables}
         loads = con.execute("select load_id, file_sha256, superseded_by from raw._loads order by load_id").fetchall()
-        figures = con.execute("select period, scope, key, value from report.figures order by all").fetchall()
+        figures = con.execute(
+            "select reporting_unit_code, period_start, period_end, scope, key, value from report.figures order by all"
+        ).fetchall()
     return {"counts": counts, "loads": loads, "figures": figures}
 
 
@@ -187,7 +200,12 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
     )
     assert quote in sentence
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        sentences = dict(con.execute("select key, text_vi from report.sentences where period = '2023'").fetchall())
+        sentences = dict(
+            con.execute(
+                "select key, text_vi from report.sentences where reporting_unit_code = '105' "
+                "and period_start = '2023-01-01' and period_end = '2023-12-31'"
+            ).fetchall()
+        )
     assert sentences["reception.summary"] == quote
     assert sentences["petition.summary"] == (
         "Đã tiếp nhận 100 đơn = 100 vụ việc, đã giải quyết là 86/100 đơn; đang giải quyết là 14 đơn = 14 vụ việc"
@@ -274,7 +292,7 @@ def test_a_workbook_failing_validation_is_rejected_and_the_rest_published(dag, d
     states = run_dag(dag)
     assert states["run"] == "success"
     assert states["release_run_lock"] == "success" and runlock.holder(paths) is None
-    assert published_figures(paths.warehouse)[("reception.people", "city")] == 47  # Quyết Tiến's first version counts
+    assert published_figures(paths.warehouse)[("reception.people", "total")] == 47  # Quyết Tiến's first version counts
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         status = con.execute(
             "select status from raw._loads where file_path = '2023/so-tiep-cong-dan_2023_phuong-quyet-tien-bo-sung.xlsx'"
@@ -355,7 +373,7 @@ def test_an_analyst_holding_the_warehouse_open_does_not_block_the_run(dag, data_
     assert states["run"] == "success"
     assert out.strip() == "44"  # the analyst's open connection still sees a whole, consistent warehouse
     # the newer Sùng Phài workbook (3 visits) supersedes the bundled one (2) for that unit and year
-    assert published_figures(paths.warehouse)[("reception.visits", "city")] == 45
+    assert published_figures(paths.warehouse)[("reception.visits", "total")] == 45
 
 
 def test_personal_data_appears_nowhere_outside_the_landing_folder(dag, data_dir):
