@@ -29,8 +29,8 @@ from pipeline.rejection import reject_submissions
 from pipeline.submissions import accepted_load_ids
 from pipeline.validation import data_docs_index, validate_warehouse
 from pipeline.warehouse import publish, start_build
-from reporting.appendices import compute_appendices, store_appendices, write_appendix_exports
-from reporting.completeness import missing_by_unit, store_completeness
+from reporting.appendices import read_appendices, write_appendix_exports
+from reporting.completeness import read_completeness
 from reporting.document import write_results_document
 from reporting.exports import write_exports
 from reporting.figures import compute_figures, load_catalogue, render_sentences, store_report
@@ -177,12 +177,12 @@ def _write_report(
         figures = compute_figures(con, period)
         sentences = render_sentences(figures, period)
         store_report(con, period, figures, sentences)
-        completeness = store_completeness(con, period, city)
-        appendices = compute_appendices(con, period, city, missing_by_unit(con, period))
-        store_appendices(con, period, appendices)
-        city_name = (
-            con.execute("select unit_full_name from marts.dim_admin_unit where unit_id = ?", [city]).fetchone() or [city]
-        )[0]
+        city_code, city_name = con.execute(
+            "select official_code, unit_full_name from marts.dim_admin_unit where unit_id = ?", [city]
+        ).fetchone() or (None, city)
+        # built by dbt (rpt_completeness, rpt_appendix_1/2) for the requests it was given
+        completeness = read_completeness(con, city_code, period.start, period.end)
+        appendices = read_appendices(con, city_code, period.start, period.end)
     publish(paths, build)
     directory = paths.reports / period.label.replace("..", "_")
     exports = write_exports(directory, period, figures, sentences)
