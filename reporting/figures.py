@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from pipeline.period import ReportPeriod
+from pipeline.periods import Period
 
 CATALOGUE = Path(__file__).resolve().parent / "catalogue.yml"
 # {key}, {key@scope}, and a format: {key|02} zero-pads to 2 digits ("05 cuộc"), {key|round}
@@ -33,12 +33,6 @@ class Figure:
     published: bool = True
     # The last day the figure's counted data report on (dbt: int_report_figures.data_runs_to)
     data_runs_to: dt.date | None = None
-
-
-def run_period_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> list[tuple]:
-    """Run SQL with those of the named parameters ($start, $end, $city) it uses: DuckDB refuses
-    parameters a statement does not mention. Only reporting/appendices.py still uses it."""
-    return con.execute(sql, {name: value for name, value in params.items() if f"${name}" in sql}).fetchall()
 
 
 @cache
@@ -73,7 +67,7 @@ def format_vi(value: float) -> str:
     return f"{whole},{decimals}" if decimals else whole
 
 
-def period_phrase(period: ReportPeriod) -> str:
+def period_phrase(period: Period) -> str:
     if (period.start.month, period.start.day) == (1, 1):
         return "Từ đầu năm"
     return f"Từ ngày {period.start:%d/%m/%Y} đến ngày {period.end:%d/%m/%Y}"
@@ -87,7 +81,7 @@ class Sentence:
     text_vi: str
 
 
-def render_sentences(figures: list[Figure], period: ReportPeriod, catalogue: dict | None = None) -> list[Sentence]:
+def render_sentences(figures: list[Figure], period: Period, catalogue: dict | None = None) -> list[Sentence]:
     """The report's sentences with the figures filled in; one whose figures are missing is skipped."""
     catalogue = catalogue or load_catalogue()
     values = {(f.key, f.scope): f.value for f in figures}
@@ -123,30 +117,3 @@ def render_sentences(figures: list[Figure], period: ReportPeriod, catalogue: dic
         if not missing:
             rendered.append(Sentence(spec["key"], spec["title_vi"], spec["file"], text))
     return rendered
-
-
-def store_sentences(
-    con: duckdb.DuckDBPyConnection, reporting_unit_code: str, start: dt.date, end: dt.date, sentences: list[Sentence]
-) -> None:
-    """Replace this request's rows of ``report.sentences`` (keyed like report.figures by reporting
-    unit and period); other requests' sentences stay."""
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    con.execute("CREATE SCHEMA IF NOT EXISTS report")
-    con.execute(
-        """
-        CREATE TABLE IF NOT EXISTS report.sentences (
-            reporting_unit_code VARCHAR NOT NULL, period_start DATE NOT NULL, period_end DATE NOT NULL,
-            key VARCHAR NOT NULL, title_vi VARCHAR NOT NULL, text_vi VARCHAR NOT NULL,
-            computed_at TIMESTAMP NOT NULL, PRIMARY KEY (reporting_unit_code, period_start, period_end, key)
-        )
-        """
-    )
-    con.execute("BEGIN TRANSACTION")
-    con.execute(
-        "DELETE FROM report.sentences WHERE reporting_unit_code = ? AND period_start = ? AND period_end = ?",
-        [reporting_unit_code, start, end],
-    )
-    rows = [[reporting_unit_code, start, end, s.key, s.title_vi, s.text_vi, now] for s in sentences]
-    if rows:
-        con.executemany("INSERT INTO report.sentences VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-    con.execute("COMMIT")

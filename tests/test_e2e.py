@@ -99,18 +99,33 @@ def mismatches(published: dict[tuple[str, str], float], expected: dict[tuple[str
     return wrong
 
 
+REQUEST_2023 = ["105", dt.date(2023, 1, 1), dt.date(2023, 12, 31)]  # the city's 2023 report
+REQUEST_WHERE = "reporting_unit_code = ? and period_start = ? and period_end = ?"
+
+
 def assert_appendices_agree_with_the_report(paths: DataPaths, expected: dict) -> None:
     """Phụ lục I's totals row equals the report's figures; every totals row is the sum of its units."""
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         for table in ("appendix_1", "appendix_2"):
-            frame = con.execute(f"select * from report.{table} where period = '2023' order by row_no nulls last").df()
-            units, totals = frame[frame["unit_id"].notna()], frame[frame["unit_id"].isna()]
+            frame = con.execute(f"select * from report.{table} where {REQUEST_WHERE} order by row_order", REQUEST_2023).df()
+            units, totals = frame[~frame["is_total"]], frame[frame["is_total"]]
             assert len(totals) == 1 and totals["unit_name"].item() == "Tổng cộng"
             assert len(units) == 13
+            assert list(units["row_order"]) == list(range(1, 14))
             metrics = [
                 c
                 for c in frame.columns
-                if c not in {"period", "period_start", "period_end", "row_no", "unit_id", "unit_name", "note"}
+                if c
+                not in {
+                    "reporting_unit_code",
+                    "period_start",
+                    "period_end",
+                    "row_order",
+                    "is_total",
+                    "unit_id",
+                    "unit_name",
+                    "note_vi",
+                }
             ]
             for column in metrics:
                 assert totals[column].item() == units[column].sum(), (table, column)
@@ -127,6 +142,14 @@ def assert_appendices_agree_with_the_report(paths: DataPaths, expected: dict) ->
                     "units_inspected": "inspection.units_inspected",
                 }
                 assert {c: total[c] for c in pairs} == {c: expected[(k, "total")][0] for c, k in pairs.items()}
+                # only the inspectorate keeps the inspection register: the others are "—", not 0
+                inspected = dict(
+                    con.execute(
+                        f"select unit_id, inspections from report.appendix_1 where {REQUEST_WHERE} and not is_total",
+                        REQUEST_2023,
+                    ).fetchall()
+                )
+                assert inspected.pop("tp_thanh_tra") == 5 and set(inspected.values()) == {None}
             else:
                 fields = ["models_economy", "models_culture", "models_society", "models_security", "models_defence"]
                 assert totals[fields].sum(axis=1).item() == totals["models_total"].item()
@@ -146,13 +169,28 @@ def test_a_missing_ward_is_flagged_not_counted_as_zero_and_a_refused_one_as_reje
     paths = DataPaths(data_dir)
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         missing = con.execute(
-            "select source_id, unit_id, status from report.completeness where period = '2023' and not submitted order by 2"
+            f"select source_id, unit_id, status from report.completeness where {REQUEST_WHERE} and not submitted order by 2",
+            REQUEST_2023,
         ).fetchall()
-        note = con.execute("select note from report.appendix_1 where period = '2023' and unit_id = 'p_doan_ket'").fetchone()[0]
-        sent = con.execute("select distinct status from report.completeness where period = '2023' and submitted").fetchall()
+        note = con.execute(
+            f"select note_vi from report.appendix_1 where {REQUEST_WHERE} and unit_id = 'p_doan_ket'", REQUEST_2023
+        ).fetchone()[0]
+        visits = con.execute(
+            f"select reception_visits from report.appendix_1 where {REQUEST_WHERE} and unit_id = 'p_doan_ket'", REQUEST_2023
+        ).fetchone()[0]
+        sent = con.execute(
+            f"select distinct status from report.completeness where {REQUEST_WHERE} and submitted", REQUEST_2023
+        ).fetchall()
+        rate = con.execute(
+            f"select owed, sent, rejected, not_sent, rate_pct from report.completeness where {REQUEST_WHERE} "
+            "and is_total and source_id = 'citizen_reception'",
+            REQUEST_2023,
+        ).fetchone()
     assert missing == [("citizen_reception", "p_doan_ket", "not_sent"), ("citizen_reception", "p_dong_phong", "rejected")]
     assert sent == [("late",)]  # the sample, loaded today, arrived after the 15/11 due date
     assert note == "Chưa gửi: Sổ tiếp công dân"
+    assert visits == 0  # owed and not sent: 0 with the note, not "—"
+    assert rate == (8, 6, 1, 1, 75.0)
     summary = json.loads(next(paths.runs.glob("*.json")).read_text(encoding="utf-8"))
     assert summary["completeness"]["citizen_reception"]["missing"] == ["Phường Đoàn Kết", "Phường Đông Phong"]
     assert summary["completeness"]["citizen_reception"]["rejected"] == ["Phường Đông Phong"]
