@@ -26,7 +26,8 @@ from ingestion.registry import load_sources
 from ingestion.sandbox import stop_readers
 from pipeline.dbt import failed_nodes, run_dbt
 from pipeline.paths import DBT_PROJECT_DIR, DataPaths
-from pipeline.period import ReportPeriod
+from pipeline.periods import Period
+from pipeline.report_requests import resolve
 from reporting.appendices import NOT_KEPT, load_definitions, read_appendices, write_appendix_exports
 from reporting.completeness import read_completeness
 from tests.conftest import SAMPLE_LANDING
@@ -142,8 +143,9 @@ def test_report_models_reproduce_2023_and_keep_other_requests(tmp_path):
         assert {table: _rows(con, table, YEAR_2023) for table in year} == year
         assert {table: _rows(con, table, CUT_OFF_2023) for table in year} == before_cut_off
 
-    written = write_appendix_exports(tmp_path / "reports", ReportPeriod(*YEAR_2023[1:]), list(appendices.values()))
-    with next(p for p in written if p.name == "phu-luc-i_2023.csv").open(encoding="utf-8-sig") as handle:
+    request = resolve(YEAR_2023[0], Period(*YEAR_2023[1:]))
+    written = write_appendix_exports(tmp_path / "reports", request, list(appendices.values()))
+    with next(p for p in written if p.name == "phu-luc-i_105_2023-01-01_2023-12-31.csv").open(encoding="utf-8-sig") as handle:
         printed = list(csv.reader(handle))
     assert printed[1][:3] == ["1", "Văn phòng HĐND và UBND thành phố Lai Châu", NOT_KEPT]
     assert printed[-1][:3] == ["", "Tổng cộng", "44"]
