@@ -192,10 +192,13 @@ def test_a_missing_ward_is_flagged_not_counted_as_zero_and_a_refused_one_as_reje
     assert note == "Chưa gửi: Sổ tiếp công dân"
     assert visits == 0  # owed and not sent: 0 with the note, not "—"
     assert rate == (8, 6, 1, 1, 75.0)
-    summary = json.loads(next(paths.runs.glob("*.json")).read_text(encoding="utf-8"))
-    assert summary["completeness"]["citizen_reception"]["missing"] == ["Phường Đoàn Kết", "Phường Đông Phong"]
-    assert summary["completeness"]["citizen_reception"]["rejected"] == ["Phường Đông Phong"]
-    assert summary["completeness"]["citizen_reception"]["rate_pct"] == 75.0
+    (report,) = json.loads(next(paths.runs.glob("*.json")).read_text(encoding="utf-8"))["reports"]
+    assert report["completeness"]["citizen_reception"]["missing"] == ["Phường Đoàn Kết", "Phường Đông Phong"]
+    assert report["completeness"]["citizen_reception"]["rejected"] == ["Phường Đông Phong"]
+    assert report["completeness"]["citizen_reception"]["rate_pct"] == 75.0
+    assert (report["registers_owed"], report["registers_sent"]) == (66, 64)
+    document = (paths.reports / REPORT_DIR_2023 / f"bao-cao-ket-qua_{REPORT_DIR_2023}.txt").read_text(encoding="utf-8")
+    assert "SỐ LIỆU CHƯA ĐẦY ĐỦ - 64/66 sổ, biểu mẫu đã gửi" in document and "Phường Đoàn Kết" in document
 
 
 def sha(path: Path) -> str:
