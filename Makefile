@@ -14,7 +14,7 @@ PERIOD ?=
 PERIOD_START ?= 2023-01-01
 PERIOD_END ?= 2023-12-31
 
-.PHONY: run test lint venv lock templates sample key bench-ingest clean
+.PHONY: run test lint venv lock templates sample key national-units bench-ingest clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -52,6 +52,12 @@ templates: venv
 
 sample: venv
 	$(BIN)/python -m sample_data.generate
+
+# The national administrative units (both structures, whole country) and their successions,
+# regenerated from the pinned vietnamadminunits into the dbt seeds the warehouse loads
+# (reference/README.md). Commit the result; a test fails while the two differ.
+national-units: venv
+	$(BIN)/python -m reference.admin_units --all --prefix national_ --out dbt_project/seeds/national
 
 # Ingest speed against a raw python-calamine read of the same registers (docs/performance.md).
 # A benchmark, not a test: it prints a table and exits 0. Generated registers are cached in
