@@ -280,8 +280,39 @@ class UnitDirectory:
         return [self._by_id[p] for p in self._predecessors.get(unit.unit_id, []) if p in self._by_id]
 
 
+def deployment_directory(provinces: Collection[str] | None = None) -> UnitDirectory:
+    """Every unit version of the deployment's provinces (``LAICHAU_PROVINCES``, default Lai Châu)
+    as the warehouse's dim_admin_unit has them: the national list overlaid by the local seed
+    (reference.deployment), so a commune the local seed does not list can send registers too.
+    Successions are the local seed's (the reorganisation the reports follow)."""
+    from reference.deployment import deployment_provinces, warehouse_units
+
+    codes = tuple(provinces) if provinces is not None else deployment_provinces()
+    found = warehouse_units(codes)
+    units = [
+        AdminUnit(
+            unit_id=u.unit_id,
+            official_code=u.official_code,
+            name=u.name,
+            full_name=u.full_name,
+            kind=u.kind,
+            valid_from=u.valid_from if u.valid_from_known else dt.date.min,
+            valid_to=u.valid_to,
+            parent_unit_id=u.parent_unit_id,
+            province_code=u.province_code,
+        )
+        for u in found
+    ]
+    successions = []
+    with SUCCESSIONS_PATH.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            successions.append((row["predecessor_unit_id"], row["successor_unit_id"], dt.date.fromisoformat(row["effective_on"])))
+    # warehouse_units already holds only the deployment's units (an old province merged into a
+    # listed one included), so no second province filter
+    return UnitDirectory(units, {u.unit_id: list(u.aliases) for u in found}, successions, None)
+
+
 @cache
 def default_directory() -> UnitDirectory:
-    """The seed's units within the deployment's provinces, read once per process (reading
-    children fork with it loaded)."""
-    return UnitDirectory.from_seed(provinces=DEPLOYMENT_PROVINCE_CODES)
+    """The deployment's units, read once per process (reading children fork with it loaded)."""
+    return deployment_directory()
