@@ -114,7 +114,9 @@ def laichau_citizen_reporting():
         from pipeline import report_requests
 
         params = params or {}
-        today = pendulum.instance(dag_run.run_after).in_timezone(TIMEZONE).date()
+        # the night the run is for (a scheduled run's logical date), else when it was triggered
+        when = dag_run.logical_date or dag_run.run_after
+        today = pendulum.instance(when).in_timezone(TIMEZONE).date()
         requests = report_requests.plan(
             params.get("reporting_unit"), params.get("period_start"), params.get("period_end"), today, params.get("period")
         )

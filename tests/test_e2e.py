@@ -41,12 +41,12 @@ def dag(airflow_db):
     return DagBag(dag_folder=str(REPO_ROOT / "dags")).dags[DAG_ID]
 
 
-def run_dag(dag, conf=PERIOD_2023) -> dict[str, str]:
+def run_dag(dag, conf=PERIOD_2023, logical_date=None) -> dict[str, str]:
     """Run the DAG once in-process; returns the run's state and each task's state."""
     from airflow.models.taskinstance import TaskInstance
     from airflow.utils.session import create_session
 
-    dag_run = dag.test(run_conf=conf)
+    dag_run = dag.test(run_conf=conf, logical_date=logical_date)
     with create_session() as session:
         states = {
             ti.task_id: str(ti.state)
@@ -449,3 +449,33 @@ def test_personal_data_appears_nowhere_outside_the_landing_folder(dag, data_dir)
                 text = path.read_bytes().decode("utf-8", errors="ignore")
             leaks += [(str(path), s) for s in secrets if s in text]
     assert leaks == []
+
+
+def test_the_nightly_reports_every_configured_unit_for_the_year_to_date(dag, data_dir):
+    """No params, the night of 27/11/2026: the province and the two wards made from the former
+    city (the city itself ceased in 2025), year to date, each with data and completeness."""
+    import pendulum
+
+    seed(data_dir)
+    night = pendulum.datetime(2026, 11, 27, 1, tz="Asia/Ho_Chi_Minh")
+    # every param empty, as the schedule runs it (dag.test keeps an earlier run's conf in the DAG's params)
+    empty = {"reporting_unit": None, "period": None, "period_start": None, "period_end": None}
+    assert run_dag(dag, conf=empty, logical_date=night)["run"] == "success"
+    paths = DataPaths(data_dir)
+    summary = json.loads(next(paths.runs.glob("*.json")).read_text(encoding="utf-8"))
+    reports = {r["reporting_unit_code"]: r for r in summary["reports"]}
+    assert sorted(reports) == ["03388", "03408", "12"]
+    assert {(r["period_start"], r["period_end"]) for r in reports.values()} == {("2026-01-01", "2026-11-27")}
+    for report in reports.values():
+        assert report["figures"] > 0 and report["registers_sent"] > 0 and report["completeness"]
+        assert (paths.reports / f"{report['reporting_unit_code']}_2026-01-01_2026-11-27").is_dir()
+    # the province owes registers from every commune; only the two wards sent theirs
+    assert reports["12"]["registers_owed"] > reports["12"]["registers_sent"]
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        keys = con.execute("select distinct reporting_unit_code from report.figures order by 1").fetchall()
+        visits = con.execute(
+            "select reporting_unit_code, value from report.figures where key = 'reception.visits' and scope = 'total' "
+            "and period_end = date '2026-11-27' order by 1"
+        ).fetchall()
+    assert keys == [("03388",), ("03408",), ("12",)]
+    assert visits[2][1] == visits[0][1] + visits[1][1] > 0  # the province: both wards
