@@ -125,6 +125,7 @@ class DataSet:
     today: dt.date | None = None  # last day with data; None: the whole year
     not_sent: frozenset[tuple[str, str]] = field(default=frozenset())  # (unit_id, source_id) left out
     planned: bool = False  # rows planned by the 2023 modules, not drawn from the seed
+    bundled: bool = True  # written into sample_data/landing by `make sample`; else for tests only
 
     @property
     def name(self) -> str:
@@ -179,6 +180,9 @@ DATASETS: dict[str, DataSet] = {
         cutover=dt.date(2025, 7, 1),
         not_sent=frozenset({("x_sung_phai", "skilful_mobilisation_model")}),
     ),
+    # A whole year of the former city with other numbers than 2023 (tests only, not bundled): the
+    # annual report and its Decree 09 / cut-off reports of the same year side by side.
+    "2024": DataSet(2024, OLD_UNITS, seed="laichau-2024-city-91d2", bundled=False),
     # The year running: only the new wards send; the province's other communes send nothing.
     "2026": DataSet(2026, NEW_WARDS, seed="laichau-2026-new-wards-c41e", today=DEFAULT_TODAY),
 }

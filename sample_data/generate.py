@@ -87,13 +87,13 @@ def _figures_json(spec: DataSet) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Write the sample workbooks of one or every bundled data set.")
-    parser.add_argument("--dataset", choices=sorted(DATASETS), action="append", help="data set (year); default: all")
+    parser = argparse.ArgumentParser(description="Write the sample workbooks of one data set, or of every bundled one.")
+    parser.add_argument("--dataset", choices=sorted(DATASETS), action="append", help="data set (year); default: the bundled ones")
     parser.add_argument("--today", type=dt.date.fromisoformat, help="last day with data of a year still running")
     parser.add_argument("--out", type=Path, help="folder for the workbooks (default sample_data/landing/<year>)")
     parser.add_argument("--figures", type=Path, help="also write the expected figures as JSON (one data set only)")
     args = parser.parse_args(argv)
-    names = args.dataset or sorted(DATASETS)
+    names = args.dataset or sorted(name for name, spec in DATASETS.items() if spec.bundled)
     if (args.out or args.figures) and len(names) != 1:
         parser.error("--out and --figures need exactly one --dataset")
     for name in names:

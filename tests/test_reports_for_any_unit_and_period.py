@@ -1,7 +1,7 @@
-"""Reports for any unit and period across the 1 July 2025 reorganisation, through the contract:
-requests (official code, period) → dbt's report tables, on data sets the project's generator
-makes (sample_data.datasets 2025 and 2026, also bundled), checked against figures added up from
-the generated rows themselves (sample_data.figures), never against numbers written here."""
+"""Reports for any unit and period, across the 1 July 2025 reorganisation and at cut-off dates,
+through the contract: requests (official code, period) → dbt's report tables, on data sets the
+project's generator makes (sample_data.datasets 2024, 2025 and 2026), checked against figures
+added up from the generated rows themselves (sample_data.figures), never against numbers written here."""
 
 from __future__ import annotations
 
@@ -31,11 +31,17 @@ H1_2025 = Period(dt.date(2025, 1, 1), dt.date(2025, 6, 30))
 YEAR_2025 = Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 TODAY = dt.date(2026, 11, 27)
 YTD_2026 = Period(dt.date(2026, 1, 1), TODAY)
+YEAR_2024 = Period(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+CUT_OFF_2024 = Period(dt.date(2024, 1, 1), dt.date(2024, 11, 14))
+DECREE09_2024 = Period(dt.date(2023, 12, 15), dt.date(2024, 12, 14))
 REQUESTS = [
     resolve("03388", YEAR_2025),
     resolve("03408", YEAR_2025),
     resolve("105", H1_2025),
     resolve("12", YTD_2026),
+    resolve("105", YEAR_2024),
+    resolve("105", CUT_OFF_2024),
+    resolve("105", DECREE09_2024),
 ]
 
 
@@ -45,10 +51,12 @@ def built(tmp_path_factory) -> tuple[Path, dict]:
     for the requests above; with the expected row counts of each unit version and register."""
     paths = DataPaths(tmp_path_factory.mktemp("merger"))
     expected: dict[str, dict] = {}
-    for name in ("2025", "2026"):
+    for name in ("2024", "2025", "2026"):
         spec = dataset(name, today=TODAY)
         generate(paths.landing / name, spec)
         expected[name] = expected_figures(dataset_workbooks(spec), spec.year)
+    for period in (CUT_OFF_2024, DECREE09_2024):
+        expected[period.code] = expected_figures(dataset_workbooks(dataset("2024")), 2024, period.start, period.end)
     build = paths.root / "build.duckdb"
     with duckdb.connect(str(build)) as con:
         report = ingest_landing(con, paths.landing, paths.quarantine, TEST_KEY)
@@ -121,6 +129,21 @@ def test_the_province_2026_counts_both_wards_and_flags_who_sent_nothing(built):
     assert set(statuses["p_doan_ket_2025"]) <= {"sent", "late"} and set(statuses["p_tan_phong_2025"]) <= {"sent", "late"}
     silent = [unit for unit, seen in statuses.items() if seen == ["not_sent"]]
     assert rate[0] > rate[1] > 0 and rate[2] < 100 and silent, "the communes that sent nothing are flagged"
+
+
+def test_a_cut_off_report_and_the_annual_report_of_2024_coexist(built):
+    build, expected = built
+    annual, cut_off, decree09 = REQUESTS[4:]
+    bodies_and_wards = (*CITY_BODIES, *OLD_DOAN_KET, *OLD_TAN_PHONG)
+    whole_year = visits(expected["2024"], bodies_and_wards)
+    to_14_november = visits(expected[CUT_OFF_2024.code], bodies_and_wards)
+    assert whole_year > to_14_november > 0
+    assert figure(build, annual, "reception.visits") == whole_year
+    assert figure(build, cut_off, "reception.visits") == to_14_november
+    # the Decree 09 year runs 15/12/2023-14/12/2024; the data set has no 2023 rows
+    assert figure(build, decree09, "reception.visits") == visits(expected[DECREE09_2024.code], bodies_and_wards)
+    petitions = sum(int(expected[CUT_OFF_2024.code].get((u, "petition_handling"), {}).get("rows", 0)) for u in bodies_and_wards)
+    assert figure(build, cut_off, "petition.received") == petitions
 
 
 def test_every_report_table_is_keyed_by_unit_and_period(built):
