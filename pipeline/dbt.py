@@ -60,11 +60,17 @@ def failed_nodes(paths: DataPaths) -> list[str]:
 
 
 def report_vars(requests: list[dict] | None) -> list[str]:
-    """``--vars`` naming the reports dbt builds (dbt_project.yml has the bundled sample's as default)."""
-    if not requests:
-        return []
-    keys = ("reporting_unit_code", "period_start", "period_end")
-    return ["--vars", json.dumps({"report_requests": [{k: r[k] for k in keys} for r in requests]})]
+    """``--vars`` naming the reports dbt builds and the deployment's provinces (dbt_project.yml has
+    the bundled sample's report and Lai Châu as defaults), so dbt and ingestion agree on both."""
+    from reference.deployment import PROVINCES_ENV, deployment_provinces
+
+    values: dict[str, object] = {}
+    if requests:
+        keys = ("reporting_unit_code", "period_start", "period_end")
+        values["report_requests"] = [{k: r[k] for k in keys} for r in requests]
+    if os.environ.get(PROVINCES_ENV):
+        values["deployment_provinces"] = list(deployment_provinces())
+    return ["--vars", json.dumps(values)] if values else []
 
 
 # Report tables Python wrote before dbt did, keyed by a `period` label: dbt's incremental
