@@ -223,7 +223,17 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
     assert states == {
         "run": "success",
         **dict.fromkeys(
-            ["discover", "take_run_lock", "ingest", "dbt_build", "validate", "publish", "report", "release_run_lock"],
+            [
+                "plan_reports",
+                "discover",
+                "take_run_lock",
+                "ingest",
+                "dbt_build",
+                "validate",
+                "publish",
+                "report",
+                "release_run_lock",
+            ],
             "success",
         ),
     }
