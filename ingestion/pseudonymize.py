@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from ingestion.normalize import fold
@@ -115,7 +116,7 @@ def _normalise(column: str, value: object) -> str | None:
     return folded
 
 
-def _keyed(key: bytes, kind: str, parts: list[str | None]) -> str | None:
+def _keyed(key: bytes, kind: str, parts: Sequence[str | None]) -> str | None:
     """The HMAC of one kind of identifier ("id" or "name"), or None when none of its parts is present."""
     if not any(parts):
         return None
@@ -134,11 +135,22 @@ def pseudonym(key: bytes, prefer: dict[str, object], fallback: dict[str, object]
     )
 
 
+def _normalised_column(column: str, values: list) -> list[str | None]:
+    """``_normalise`` of a whole column; an ID number of plain digits is already normalised."""
+    if column.endswith("id_number"):
+        return [v if type(v) is str and v.isascii() and v.isdigit() else _normalise(column, v) for v in values]
+    return [_normalise(column, v) for v in values]
+
+
 def pseudonym_column(key: bytes, prefer: dict[str, list], fallback: dict[str, list], count: int) -> list[str | None]:
     """``pseudonym`` for every row of a parsed workbook at once (columns as lists): the same values,
-    without building two dicts per row."""
-    return [
-        _keyed(key, "id", [_normalise(c, values[row]) for c, values in prefer.items()])
-        or _keyed(key, "name", [_normalise(c, values[row]) for c, values in fallback.items()])
-        for row in range(count)
-    ]
+    without building two dicts per row. The preferred identifiers are normalised column by
+    column; the fallback ones only on the rows that need them."""
+    preferred = zip(*[_normalised_column(c, values) for c, values in prefer.items()], strict=True) if prefer else [()] * count
+    found: list[str | None] = []
+    for row, parts in enumerate(preferred):
+        value = _keyed(key, "id", parts)
+        if value is None:
+            value = _keyed(key, "name", [_normalise(c, values[row]) for c, values in fallback.items()])
+        found.append(value)
+    return found
