@@ -10,11 +10,12 @@ connection ``laichau_pseudonym_key``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ingestion.normalize import fold
@@ -116,12 +117,33 @@ def _normalise(column: str, value: object) -> str | None:
     return folded
 
 
+@functools.lru_cache(maxsize=4)
+def _hmac_sha256(key: bytes) -> Callable[[bytes], str]:
+    """HMAC-SHA-256 under ``key`` (RFC 2104, the same digest as ``hmac``), as hex.
+
+    The key's inner and outer blocks are hashed once, not again for every value: a register of
+    100,000 lines needs 100,000 digests, and this halves their cost."""
+    block = hashlib.sha256(key).digest() if len(key) > 64 else key
+    block = block.ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def digest(message: bytes) -> str:
+        first = inner.copy()
+        first.update(message)
+        second = outer.copy()
+        second.update(first.digest())
+        return second.hexdigest()
+
+    return digest
+
+
 def _keyed(key: bytes, kind: str, parts: Sequence[str | None]) -> str | None:
     """The HMAC of one kind of identifier ("id" or "name"), or None when none of its parts is present."""
     if not any(parts):
         return None
     message = f"{kind}|" + "|".join(p or "" for p in parts)
-    return hmac.digest(key, message.encode("utf-8"), "sha256").hex()
+    return _hmac_sha256(key)(message.encode("utf-8"))
 
 
 def pseudonym(key: bytes, prefer: dict[str, object], fallback: dict[str, object]) -> str | None:
