@@ -510,7 +510,7 @@ def parse_workbook(
             skipped += 1
             continue  # the "(1) (2) (3)" column-number row of official forms, right under the header
         if _RETYPE not in quick:
-            typed, row_errors = list(quick), no_errors
+            typed, row_errors = quick, no_errors
         else:
             try:  # a line the column-wise pass left to type here: usually it still types without error
                 typed = [convert(value) for convert, value in zip(converters, cells, strict=True)]
@@ -520,6 +520,7 @@ def parse_workbook(
         if formula_errors is None and ("" in cells or None in cells):
             formula_errors = _formula_errors_by_line(path, sheet, indexes, found.column_offset)
         if formula_errors and index in formula_errors:  # the reader shows these cells as empty
+            typed = list(typed)  # the cells with an error become empty
             row_errors = [*row_errors, *_formula_errors(formula_errors[index], typed)]
         data = take_data(typed)
         if data.count(None) == len(data) and not row_errors:
