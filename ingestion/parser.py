@@ -631,6 +631,8 @@ def _typed_column(column: Column, convert: Callable[[object], object], values: t
                 memo[value] = convert(value)
             except Invalid:
                 memo[value] = _RETYPE
+    if len(memo) == len(distinct):  # every distinct value looked up: no number or boolean among them
+        return list(map(memo.__getitem__, values))
     if column.type == "text":
         return [memo[v] if type(v) is str else convert(v) for v in values]
     if column.type in ("number", "integer"):
