@@ -501,15 +501,24 @@ def parse_workbook(
     # Every column typed at once where its values are the usual ones (one call per distinct
     # label or date, floats checked in one comprehension); a cell the quick way cannot type is
     # _RETYPE, and its line is typed cell by cell below, as before, errors and all.
-    by_column = zip(*line_cells, strict=True) if line_cells else [() for _ in present]
-    pretyped = zip(
-        *[_typed_column(c, convert, v) for c, convert, v in zip(present, converters, by_column, strict=True)], strict=True
-    )
-    for (index, raw), cells, quick in zip(lines, line_cells, pretyped, strict=True):
+    by_column = list(zip(*line_cells, strict=True)) if line_cells else [() for _ in present]
+    quick_columns = [_typed_column(c, convert, v) for c, convert, v in zip(present, converters, by_column, strict=True)]
+    # The lines to type cell by cell, and the lines with an empty read cell (where a formula error
+    # may hide), found column by column: the usual line is then checked for neither.
+    retype_lines = {n for typed, retype, _ in quick_columns if retype for n, v in enumerate(typed) if v is _RETYPE}
+    empty_lines = {
+        n
+        for (_, _, empty), values in zip(quick_columns, by_column, strict=True)
+        if empty
+        for n, v in enumerate(values)
+        if v == "" or v is None
+    }
+    pretyped = zip(*[typed for typed, _, _ in quick_columns], strict=True)
+    for line, ((index, raw), cells, quick) in enumerate(zip(lines, line_cells, pretyped, strict=True)):
         if not seen_data and _is_column_number_row(raw):
             skipped += 1
             continue  # the "(1) (2) (3)" column-number row of official forms, right under the header
-        if _RETYPE not in quick:
+        if line not in retype_lines:
             typed, row_errors = quick, no_errors
         else:
             try:  # a line the column-wise pass left to type here: usually it still types without error
@@ -517,7 +526,7 @@ def parse_workbook(
                 row_errors = no_errors
             except Invalid:
                 typed, row_errors = _type_cells(converters, cells)
-        if formula_errors is None and ("" in cells or None in cells):
+        if formula_errors is None and line in empty_lines:
             formula_errors = _formula_errors_by_line(path, sheet, indexes, found.column_offset)
         if formula_errors and index in formula_errors:  # the reader shows these cells as empty
             typed = list(typed)  # the cells with an error become empty
@@ -613,8 +622,9 @@ def parse_workbook(
 _RETYPE = object()
 
 
-def _typed_column(column: Column, convert: Callable[[object], object], values: tuple) -> list:
-    """``convert`` of every value of a column, or _RETYPE where the line must be typed cell by cell.
+def _typed_column(column: Column, convert: Callable[[object], object], values: tuple) -> tuple[list, bool, bool]:
+    """``convert`` of every value of a column, or _RETYPE where the line must be typed cell by cell;
+    whether any value is _RETYPE, and whether any value is empty (``""`` or None).
 
     Converters are pure functions of the value, so one call per distinct value is enough; that
     is done for text and dates (labels, names of agencies, days of the year repeat), never for
@@ -622,26 +632,31 @@ def _typed_column(column: Column, convert: Callable[[object], object], values: t
     Floats, the usual content of count and amount columns, are checked in one comprehension. A
     value whose conversion fails is _RETYPE, so its line reports the error as before."""
     distinct = set(values)
+    empty = "" in distinct or None in distinct
     if column.type == "text" and len(distinct) > len(values) // 2:
-        return list(map(convert, values))  # mostly distinct, and text never fails to convert
+        return list(map(convert, values)), False, empty  # mostly distinct, and text never fails to convert
     memo: dict[object, object] = {}
+    failed = False
     for value in distinct:
         if type(value) is str or type(value) is dt.date or type(value) is dt.datetime:
             try:
                 memo[value] = convert(value)
             except Invalid:
                 memo[value] = _RETYPE
+                failed = True
     if len(memo) == len(distinct):  # every distinct value looked up: no number or boolean among them
-        return list(map(memo.__getitem__, values))
+        return list(map(memo.__getitem__, values)), failed, empty
     if column.type == "text":
-        return [memo[v] if type(v) is str else convert(v) for v in values]
+        return [memo[v] if type(v) is str else convert(v) for v in values], failed, empty
     if column.type in ("number", "integer"):
         low = -float("inf") if column.min is None else column.min
         high = float("inf") if column.max is None else column.max
         if column.type == "number":
-            return [v if type(v) is float and low <= v <= high else memo.get(v, _RETYPE) for v in values]
-        return [int(v) if type(v) is float and v.is_integer() and low <= v <= high else memo.get(v, _RETYPE) for v in values]
-    return list(map(memo.get, values, repeat(_RETYPE)))
+            typed = [v if type(v) is float and low <= v <= high else memo.get(v, _RETYPE) for v in values]
+        else:
+            typed = [int(v) if type(v) is float and v.is_integer() and low <= v <= high else memo.get(v, _RETYPE) for v in values]
+        return typed, any(v is _RETYPE for v in typed), empty
+    return list(map(memo.get, values, repeat(_RETYPE))), True, empty  # numbers or booleans here: typed by line
 
 
 def _getter(positions: list[int]) -> Callable[[list], tuple]:
