@@ -5,12 +5,16 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 export LAICHAU_DATA_DIR ?= $(CURDIR)/data
-# The report period `make run` asks for: the bundled sample's year. The nightly schedule
-# leaves both empty, which means the current year to date.
+# The report `make run` asks for: the former city (105) for the bundled sample's year 2023.
+# REPORTING_UNIT takes official codes (105, 03388, 03408, 12; comma separated); PERIOD a preset
+# (2024, 2024-Q3, 2024-decree09, ytd), else PERIOD_START/PERIOD_END. The nightly schedule leaves
+# all empty: every configured unit, the current year to date.
+REPORTING_UNIT ?= 105
+PERIOD ?=
 PERIOD_START ?= 2023-01-01
 PERIOD_END ?= 2023-12-31
 
-.PHONY: run test lint venv lock templates sample key bench-ingest clean
+.PHONY: run test lint venv lock templates sample key national-units bench-ingest clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -23,7 +27,8 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 venv: $(BIN)/.installed
 
 run: venv
-	$(BIN)/python -m pipeline.cli run --period-start "$(PERIOD_START)" --period-end "$(PERIOD_END)"
+	$(BIN)/python -m pipeline.cli run --reporting-unit "$(REPORTING_UNIT)" \
+		$(if $(PERIOD),--period "$(PERIOD)",--period-start "$(PERIOD_START)" --period-end "$(PERIOD_END)")
 
 test: venv
 	$(BIN)/ruff check .
@@ -47,6 +52,12 @@ templates: venv
 
 sample: venv
 	$(BIN)/python -m sample_data.generate
+
+# The national administrative units (both structures, whole country) and their successions,
+# regenerated from the pinned vietnamadminunits into the dbt seeds the warehouse loads
+# (reference/README.md). Commit the result; a test fails while the two differ.
+national-units: venv
+	$(BIN)/python -m reference.admin_units --all --prefix national_ --out dbt_project/seeds/national
 
 # Ingest speed against a raw python-calamine read of the same registers (docs/performance.md).
 # A benchmark, not a test: it prints a table and exits 0. Generated registers are cached in

@@ -9,8 +9,13 @@ gets a report, and the rest goes on) → **publish** the staging copy atomically
 `data/warehouse.duckdb` → **report**: the figures of the annual report for the chosen period,
 its sentences, and Excel/CSV exports under `data/reports/`.
 
-Params `period_start` / `period_end` choose the report period (empty: the current year to the
-run's date, in Asia/Ho_Chi_Minh time). See docs/architecture.md.
+**plan_reports** first checks what the run reports on: param `reporting_unit` (an official code:
+`105` the former city, `03388` / `03408` the wards Đoàn Kết / Tân Phong, `12` the province; empty:
+every unit of `LAICHAU_REPORTING_UNITS` that exists on the period's last day) and the period,
+`period` (a preset: `2024`, `2024-Q3`, `2024-decree09`…) or `period_start` / `period_end` (empty:
+the current year to the run's date, in Asia/Ho_Chi_Minh time). A period reaching past a unit's end
+is refused before anything is ingested. dbt builds the `report.*` tables of those requests in the
+same build that is validated and published. See docs/architecture.md.
 
 One run at a time, also beside `make run`: the set-up task **take_run_lock** takes the lock file
 `data/run.lock` (waiting a bounded time for another run), every stage checks it, and the teardown
@@ -30,18 +35,21 @@ TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 def _fail_fast_on_bad_data(func):
-    """Data problems (failed checks, no or another pseudonymisation key) are not transient, and
+    """Data problems (failed checks, no or another pseudonymisation key, a report that cannot be
+    written for that unit and period) are not transient, and
     neither is another run holding the lock after the bounded wait: no retries."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         from ingestion.pseudonymize import PseudonymKeyError
         from pipeline.errors import DataCheckFailed
+        from pipeline.periods import PeriodError
+        from pipeline.report_requests import ReportRequestError
         from pipeline.runlock import RunLockError
 
         try:
             return func(*args, **kwargs)
-        except (DataCheckFailed, PseudonymKeyError, RunLockError) as exc:
+        except (DataCheckFailed, PseudonymKeyError, RunLockError, ReportRequestError, PeriodError) as exc:
             raise AirflowFailException(str(exc)) from exc
 
     return wrapper
@@ -67,6 +75,20 @@ def _paths():
         "max_retry_delay": timedelta(minutes=30),
     },
     params={
+        "reporting_unit": Param(
+            None,
+            type=["null", "string"],
+            title="Reporting unit (official code)",
+            description="105 = the former city (to 30/06/2025), 03388 / 03408 = the wards Đoàn Kết / Tân Phong, "
+            "12 = the province; several separated by commas. Empty: the configured list (LAICHAU_REPORTING_UNITS).",
+        ),
+        "period": Param(
+            None,
+            type=["null", "string"],
+            title="Report period (preset)",
+            description="2024, 2024-H1, 2024-Q3, 2024-03, 2024-decree09, 2024-decree09-Q3, ytd. "
+            "Leave empty to use the dates below.",
+        ),
         "period_start": Param(
             None,
             type=["null", "string"],
@@ -88,7 +110,21 @@ def _paths():
 def laichau_citizen_reporting():
     @task
     @_fail_fast_on_bad_data
-    def discover() -> dict:
+    def plan_reports(params: dict | None = None, dag_run=None) -> list[dict]:
+        from pipeline import report_requests
+
+        params = params or {}
+        # the night the run is for (a scheduled run's logical date), else when it was triggered
+        when = dag_run.logical_date or dag_run.run_after
+        today = pendulum.instance(when).in_timezone(TIMEZONE).date()
+        requests = report_requests.plan(
+            params.get("reporting_unit"), params.get("period_start"), params.get("period_end"), today, params.get("period")
+        )
+        return [r.as_dict() for r in requests]
+
+    @task
+    @_fail_fast_on_bad_data
+    def discover(planned: list[dict]) -> dict:
         from pipeline import stages
 
         return stages.discover(_paths())
@@ -116,17 +152,17 @@ def laichau_citizen_reporting():
 
     @task
     @_fail_fast_on_bad_data
-    def dbt_build(ingested: dict) -> dict:
+    def dbt_build(ingested: dict, planned: list[dict]) -> dict:
         from pipeline import stages
 
-        return stages.build_models(_paths(), ingested["build"])
+        return stages.build_models(_paths(), ingested["build"], planned)
 
     @task
     @_fail_fast_on_bad_data
-    def validate(built: dict, run_id: str | None = None) -> dict:
+    def validate(built: dict, planned: list[dict], run_id: str | None = None) -> dict:
         from pipeline import stages
 
-        return stages.validate(_paths(), built["build"], run_id or "manual")
+        return stages.validate(_paths(), built["build"], run_id or "manual", planned)
 
     @task
     @_fail_fast_on_bad_data
@@ -141,21 +177,18 @@ def laichau_citizen_reporting():
         published: dict,
         ingested: dict,
         validated: dict,
-        params: dict | None = None,
-        dag_run=None,
+        planned: list[dict],
         run_id: str | None = None,
     ) -> dict:
         from pipeline import stages
-        from pipeline.period import ReportPeriod
 
-        today = pendulum.instance(dag_run.run_after).in_timezone(TIMEZONE).date()
-        period = ReportPeriod.resolve((params or {}).get("period_start"), (params or {}).get("period_end"), today)
-        return stages.report(_paths(), period, run_id or "manual", ingested, validated)
+        return stages.report(_paths(), planned, run_id or "manual", ingested, validated)
 
-    locked = take_run_lock(discover())
+    planned = plan_reports()
+    locked = take_run_lock(discover(planned))
     ingested = ingest(locked)
-    validated = validate(dbt_build(ingested))
-    reported = report(publish(validated), ingested, validated)
+    validated = validate(dbt_build(ingested, planned), planned)
+    reported = report(publish(validated), ingested, validated, planned)
     reported >> release_run_lock(locked)
 
 

@@ -5,8 +5,9 @@ For every entry of the landing folder, oldest first:
 * not a regular file (a symlink, a fifo, a device) → refused with a report, never followed,
   opened or copied;
 * already loaded (same sha256) → skipped; but if it arrives again (a clerk re-sends an earlier
-  version), that earlier load becomes current again: the latest *arrival* of a unit's workbook
-  is what counts;
+  version), that earlier load becomes current again: for each day of the period a workbook
+  covers (its year, or the month, quarter, ... its title block names), the latest *arrival* of
+  the unit's workbooks covering that day is what counts (dbt macro ``rows_in_force``);
 * quarantined before under the same reading rules → skipped (``still_quarantined``); when the
   rules change (``reader_version``) or someone asks (``requeue``), it is read again;
 * otherwise it is read in a child process (``ingestion.sandbox``) with memory and time limits:
@@ -54,6 +55,9 @@ LINEAGE_COLUMNS = [
     ("_row_number", "INTEGER NOT NULL"),
     ("_loaded_at", "TIMESTAMP NOT NULL"),
 ]
+# The unit version owning the row (the one valid on its date, ingestion.row_units). Nullable: rows
+# loaded before it was recorded belong to their load's unit (raw._loads.unit_id).
+ROW_UNIT_COLUMN = ("_unit_id", "VARCHAR")
 
 RAW_DDL = """
 CREATE SCHEMA IF NOT EXISTS raw;
@@ -77,7 +81,12 @@ ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS rejected_at TIMESTAMP;
 ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS rejection_json VARCHAR;
 ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS skipped_rows INTEGER;
 ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS reader_version VARCHAR;
+ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS coverage_start DATE;
+ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS coverage_end DATE;
+ALTER TABLE raw._loads ADD COLUMN IF NOT EXISTS unit_versions VARCHAR[];
 UPDATE raw._loads SET arrived_at = loaded_at WHERE arrived_at IS NULL;
+UPDATE raw._loads SET coverage_start = make_date(report_year, 1, 1), coverage_end = make_date(report_year, 12, 31)
+WHERE coverage_start IS NULL;
 UPDATE raw._loads SET status = 'accepted' WHERE status IS NULL;
 CREATE TABLE IF NOT EXISTS raw._rejections (
     file_path VARCHAR NOT NULL,
@@ -221,10 +230,10 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection, sources: tuple[Source, ...
         existing.setdefault(table, set()).add(column)
     for source in sources:
         if source.id not in existing:
-            ddl = ", ".join(f"{name} {kind}" for name, kind in LINEAGE_COLUMNS + source.stored_columns())
+            ddl = ", ".join(f"{name} {kind}" for name, kind in [*LINEAGE_COLUMNS, ROW_UNIT_COLUMN, *source.stored_columns()])
             con.execute(f"CREATE TABLE {source.raw_table} ({ddl})")
             continue
-        for name, kind in source.stored_columns():
+        for name, kind in [ROW_UNIT_COLUMN, *source.stored_columns()]:
             if name not in existing[source.id]:
                 con.execute(f"ALTER TABLE {source.raw_table} ADD COLUMN {name} {kind}")
 
@@ -318,21 +327,20 @@ def _store(
 def _store_rows(
     con: duckdb.DuckDBPyConnection, source: Source, result: ReadResult, job: ReadJob, sha: str, arrived: dt.datetime
 ) -> tuple[str, str | None]:
-    """The rows, the supersession and the load record of one workbook, in the caller's transaction."""
+    """The rows, the load record and the supersession of one workbook, in the caller's transaction."""
     load_id = f"{source.id}:{result.unit_id}:{result.year}:{sha[:16]}"
     names = [name for name, _ in source.stored_columns()]
     lineage = ", ".join(name for name, _ in LINEAGE_COLUMNS)
     if result.rows:  # a nil return loads no lines but is still a submission
         con.execute(
-            f"INSERT INTO {source.raw_table} ({lineage}, {', '.join(names)}) "
-            f"SELECT ?, ?, ?, ?, _row_number, ?, {', '.join(names)} FROM read_parquet(?)",
+            f"INSERT INTO {source.raw_table} ({lineage}, _unit_id, {', '.join(names)}) "
+            f"SELECT ?, ?, ?, ?, _row_number, ?, _unit_id, {', '.join(names)} FROM read_parquet(?)",
             [load_id, job.name, sha, result.sheet, arrived, job.out],
         )
-    previous = _make_current(con, source.id, result.unit_id, result.year, load_id, arrived)
     con.execute(
         "INSERT INTO raw._loads (load_id, source_id, unit_id, written_unit, report_year, file_path, file_sha256, "
-        "sheet, row_count, loaded_at, arrived_at, status, skipped_rows, reader_version) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?)",
+        "sheet, row_count, loaded_at, arrived_at, status, skipped_rows, reader_version, coverage_start, coverage_end, "
+        "unit_versions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?, ?, ?, ?)",
         [
             load_id,
             source.id,
@@ -347,8 +355,12 @@ def _store_rows(
             arrived,
             result.skipped_rows,
             reader_version(),
+            result.coverage_start,
+            result.coverage_end,
+            result.unit_versions or [result.unit_id],
         ],
     )
+    previous = _make_current(con, load_id, arrived)
     return load_id, previous
 
 
@@ -371,34 +383,43 @@ def _store_together(
     return stored
 
 
-def _make_current(
-    con: duckdb.DuckDBPyConnection, source_id: str, unit_id: str, year: int, load_id: str, arrived: dt.datetime
-) -> str | None:
-    """Mark the unit's current load of this source and year superseded by ``load_id``."""
-    previous = con.execute(
-        "SELECT load_id FROM raw._loads WHERE source_id = ? AND unit_id = ? AND report_year = ? "
-        "AND superseded_by IS NULL AND load_id <> ? AND status = 'accepted'",
-        [source_id, unit_id, year, load_id],
-    ).fetchone()
-    con.execute(
-        "UPDATE raw._loads SET superseded_by = ?, superseded_at = ? "
-        "WHERE source_id = ? AND unit_id = ? AND report_year = ? AND superseded_by IS NULL AND load_id <> ?",
-        [load_id, arrived, source_id, unit_id, year, load_id],
-    )
-    return previous[0] if previous else None
+def _make_current(con: duckdb.DuckDBPyConnection, load_id: str, arrived: dt.datetime) -> str | None:
+    """Mark superseded by ``load_id`` the unit's loads of this source whose whole period
+    ``load_id`` covers (a year after its months; a corrected month; the same year sent again).
+    A load it covers only in part stays unmarked: its other rows still count. This column is
+    history; dbt's ``rows_in_force`` decides row by row what counts. Returns the loads marked
+    (comma-separated), for the log."""
+    marked = con.execute(
+        "UPDATE raw._loads AS older SET superseded_by = newer.load_id, superseded_at = ? "
+        "FROM raw._loads AS newer WHERE newer.load_id = ? "
+        "AND older.source_id = newer.source_id AND older.unit_id = newer.unit_id "
+        "AND older.coverage_start >= newer.coverage_start AND older.coverage_end <= newer.coverage_end "
+        "AND older.superseded_by IS NULL AND older.load_id <> newer.load_id "
+        "RETURNING older.load_id, older.status",
+        [arrived, load_id],
+    ).fetchall()
+    return ", ".join(sorted(older for older, status in marked if status == "accepted")) or None
+
+
+def _overtaken(con: duckdb.DuckDBPyConnection, load_id: str) -> bool:
+    """A later accepted workbook of the same unit and source covers part of this one's period:
+    sending this one again makes it the latest there again."""
+    return con.execute(
+        "SELECT count(*) > 0 FROM raw._loads AS this JOIN raw._loads AS later "
+        "ON later.source_id = this.source_id AND later.unit_id = this.unit_id AND later.load_id <> this.load_id "
+        "WHERE this.load_id = ? AND later.status = 'accepted' AND later.arrived_at > this.arrived_at "
+        "AND later.coverage_start <= this.coverage_end AND this.coverage_start <= later.coverage_end",
+        [load_id],
+    ).fetchone()[0]
 
 
 def _reinstate(con: duckdb.DuckDBPyConnection, load_id: str, arrived: dt.datetime) -> str | None:
-    """An earlier workbook sent again becomes current again, without being read again."""
-    source_id, unit_id, year = con.execute(
-        "SELECT source_id, unit_id, report_year FROM raw._loads WHERE load_id = ?", [load_id]
-    ).fetchone()
-    previous = _make_current(con, source_id, unit_id, year, load_id, arrived)
+    """An earlier workbook sent again becomes the latest for its period, without being read again."""
     con.execute(
         "UPDATE raw._loads SET superseded_by = NULL, superseded_at = NULL, arrived_at = ? WHERE load_id = ?",
         [arrived, load_id],
     )
-    return previous
+    return _make_current(con, load_id, arrived)
 
 
 def _reaccept(con: duckdb.DuckDBPyConnection, load_id: str, arrived: dt.datetime) -> None:
@@ -561,7 +582,6 @@ def _ingest_landing(
         if rejected_at is not None:
             loads_rejected_at[load_id] = rejected_at
     planned: set[str] = set()
-    current = {row[0] for row in con.execute("SELECT load_id FROM raw._loads WHERE superseded_by IS NULL").fetchall()}
     rejected = {
         sha: (when, report)
         for sha, when, report in con.execute(
@@ -614,14 +634,11 @@ def _ingest_landing(
                 if status != "accepted" and asked is not None and asked > loads_rejected_at.get(load_id, dt.datetime.max):
                     # asked to check a file validation rejected again: it is validated afresh in this run
                     _reaccept(con, load_id, clock.now())
-                    current.add(load_id)
                     outcomes.append(FileOutcome(name, sha, "reinstated", load_id=load_id))
                 elif status != "accepted":  # rejected by validation: it stays rejected until it is corrected
                     outcomes.append(FileOutcome(name, sha, "still_quarantined", load_id=load_id))
-                elif new_arrival and load_id not in current:
+                elif new_arrival and _overtaken(con, load_id):
                     previous = _reinstate(con, load_id, clock.now())
-                    current.add(load_id)
-                    current.discard(previous)
                     outcomes.append(FileOutcome(name, sha, "reinstated", load_id=load_id, superseded=previous))
                     log.info("Re-sent %s: its earlier load %s is current again", name, load_id)
                 else:
@@ -663,8 +680,6 @@ def _ingest_landing(
                 outcomes[position] = _reject(con, path, job.name, sha, failed, quarantine, landing, now, True)
                 continue
             loads[sha] = (load_id, "accepted")
-            current.add(load_id)
-            current.discard(superseded)
             outcomes[position] = FileOutcome(
                 job.name,
                 sha,

@@ -27,6 +27,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from ingestion import limits
+from ingestion.coverage import Coverage, names_a_period, title_coverage
 from ingestion.errors import IngestError, WorkbookRejected, column_letter, whole_file
 from ingestion.filecheck import formula_error_cells, too_large_area
 from ingestion.normalize import (
@@ -41,7 +42,9 @@ from ingestion.normalize import (
     starts_with_marker,
 )
 from ingestion.registry import Column, Source
-from ingestion.units import AdminUnit, UnitDirectory
+from ingestion.row_units import assign_row_units
+from ingestion.title_unit import resolve_title_unit
+from ingestion.units import AdminUnit, Resolution, UnitDirectory
 
 _NUMBERED_CELL = re.compile(r"^\(?\d+\)?$")
 _PARENTHESISED = re.compile(r"\(.*?\)")
@@ -61,6 +64,12 @@ class ParsedWorkbook:
     # Non-blank lines that are not data: subtotals, the column-number row, pre-numbered empty lines.
     skipped_rows: int = 0
     notes: list[str] = field(default_factory=list)
+    # The period the workbook covers (ingestion/coverage.py): its year unless the title block names another.
+    coverage: Coverage | None = None
+    # The versions of the named unit over the workbook's period, oldest first (``unit`` is the one
+    # the workbook is filed under), and the version owning each data row (see ingestion.row_units).
+    versions: tuple[AdminUnit, ...] = ()
+    unit_ids: list[str] = field(default_factory=list)
 
     @property
     def rows(self) -> list[dict]:
@@ -172,9 +181,13 @@ def _bounded(column: Column, number: float) -> None:
         )
 
 
-def _converter(column: Column, year: int | None, arrival: dt.date | None) -> Callable[[object], object]:
+def _converter(
+    column: Column, year: int | None, arrival: dt.date | None, coverage: Coverage | None = None
+) -> Callable[[object], object]:
     """One function typing a cell of this column, built once per workbook: the hot loop calls it
-    for every cell, so the common cases (a float, a date, a choice seen before) are tested first."""
+    for every cell, so the common cases (a float, a date, a choice seen before) are tested first.
+    ``within_year`` columns must lie in ``coverage`` (the workbook's period; its year by default)."""
+    coverage = coverage or (Coverage.year(year) if year is not None else None)
     if column.type == "text" and column.personal:
         # Kept as typed, only to be pseudonymised (which normalises it) and dropped in this process.
         return _present
@@ -192,6 +205,10 @@ def _converter(column: Column, year: int | None, arrival: dt.date | None) -> Cal
                 if number is None:
                     return None
             _bounded(column, number)
+            if column.within_year and coverage is not None and year is not None:  # a month (1-12) of the year
+                outside = coverage.month_outside(year, number)
+                if outside is not None:
+                    raise outside
             return number
 
         return integer
@@ -236,12 +253,8 @@ def _converter(column: Column, year: int | None, arrival: dt.date | None) -> Cal
                 day = parse_date(value)
                 if day is None:
                     return None
-            if column.within_year and year is not None and day.year != year:
-                raise Invalid(
-                    f"ngày {day:%d/%m/%Y} không thuộc năm báo cáo {year}",
-                    f"date {day:%d/%m/%Y} is outside the workbook's year {year}",
-                    "date_outside_year",
-                )
+            if column.within_year and coverage is not None and not coverage.start <= day <= coverage.end:
+                raise coverage.date_outside(day)
             if latest is not None and day > latest:
                 raise Invalid(
                     f"ngày {day:%d/%m/%Y} ở sau ngày tệp được gửi ({arrival:%d/%m/%Y}); hãy kiểm tra lại ngày",
@@ -334,7 +347,7 @@ def _find_sheet(workbook: CalamineWorkbook, source: Source) -> _Sheet | None:
 
 def _unit_errors(
     fields: dict[str, str], source: Source, units: UnitDirectory, name: str, error: Callable[..., None]
-) -> tuple[int | None, AdminUnit | None, str]:
+) -> tuple[int | None, Resolution | None, str]:
     """The year and unit the title block names, each checked; the file name must not name another unit."""
     year: int | None = None
     year_spec = source.title_fields["year"]
@@ -361,10 +374,9 @@ def _unit_errors(
             )
             year = None
 
-    unit = None
+    resolution = None
     unit_spec = source.title_fields["unit"]
     written_unit = fields.get("unit", "")
-    kinds = list(source.reporting_unit_kinds)
     if not written_unit:
         error(
             None,
@@ -374,31 +386,8 @@ def _unit_errors(
             "missing_unit",
         )
     elif year is not None:
-        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        unit = units.resolve(written_unit, start, end, kinds)
-        if unit is None:
-            known = "; ".join(units.names_of_kinds(kinds, start, end))
-            error(
-                None,
-                None,
-                f"không nhận ra đơn vị «{written_unit}» trong năm {year}. Các đơn vị hợp lệ: {known}",
-                f"unknown reporting unit '{written_unit}' for {year}. Valid units: {known}",
-                "unknown_unit",
-            )
-        else:
-            named = units.units_named_in(Path(name).stem, start, end, kinds)
-            if named and unit.unit_id not in {u.unit_id for u in named}:
-                other = " / ".join(u.full_name for u in named)
-                error(
-                    None,
-                    None,
-                    f"tên tệp ghi đơn vị «{other}» nhưng dòng «{unit_spec['label']}» trong tệp ghi «{unit.full_name}». "
-                    "Một tệp chỉ của một đơn vị: hãy sửa tên tệp hoặc dòng đơn vị cho đúng rồi gửi lại.",
-                    f"the file name names '{other}' but the '{unit_spec['label']}' line inside says "
-                    f"'{unit.full_name}'. A file is one unit's: correct the file name or the unit line and send it again.",
-                    "unit_mismatch",
-                )
-    return year, unit, written_unit
+        resolution = resolve_title_unit(written_unit, year, source, units, name, error)
+    return year, resolution, written_unit
 
 
 def parse_workbook(
@@ -444,7 +433,26 @@ def parse_workbook(
 
     header_index = found.header_index
     fields = _title_fields(found.head[:header_index], source)
-    year, unit, written_unit = _unit_errors(fields, source, units, name, error)
+    coverage, problems = title_coverage(found.head[:header_index])
+    for problem in problems:
+        error(None, None, problem.vi, problem.en, problem.rule)
+    if coverage is not None and ("year" not in fields or names_a_period(fields["year"])):
+        fields["year"] = str(coverage.end.year)  # "Tháng 3 năm 2025" says the year too
+    year, resolution, written_unit = _unit_errors(fields, source, units, name, error)
+    # The unit a rejection is filed under (completeness shows its register as refused).
+    unit = resolution.last if resolution else None
+    if coverage is not None and year is not None and not coverage.start.year <= year <= coverage.end.year:
+        error(
+            None,
+            None,
+            f"dòng «{source.title_fields['year']['label']}» ghi năm {year} nhưng kỳ báo cáo là {coverage.span_vi}; "
+            "hãy sửa cho khớp rồi gửi lại",
+            f"the '{source.title_fields['year']['label']}' line says {year} but the reporting period is "
+            f"{coverage.span_en}; make them agree and send it again",
+            "coverage_year_mismatch",
+        )
+    # Row dates must lie in the period; with no period line, in the year (nothing to check without one).
+    rows_cover = coverage or (Coverage.year(year) if year is not None else None)
 
     mapping, header_rows = _map_columns(found.head[header_index : header_index + 2], source)
     for column in source.columns:
@@ -468,7 +476,7 @@ def parse_workbook(
         if c.name in mapping and (not c.personal or c.required or c.name in feeds_pseudonym or c.type != "text")
     ]
     indexes = [mapping[c.name] for c in present]
-    converters = [_converter(c, year, arrival) for c in present]
+    converters = [_converter(c, year, arrival, rows_cover) for c in present]
     where = [f"{column_letter(mapping[c.name] + found.column_offset)} «{c.header}»" for c in present]
     required = [i for i, c in enumerate(present) if c.required]
     data_positions = [i for i, c in enumerate(present) if c.name != "seq_no"]
@@ -592,6 +600,17 @@ def parse_workbook(
             )
             break
     values = [list(column) for column in zip(*typed_rows, strict=True)] if typed_rows else [[] for _ in present]
+    columns = {c.name: v for c, v in zip(present, values, strict=True)}
+    for column in source.columns:
+        columns.setdefault(column.name, [None] * len(row_numbers))
+    row_units = None
+    if resolution and year is not None and rows_cover is not None:  # each row's unit version, by its date (ingestion.row_units)
+        dated = next((i for i, c in enumerate(present) if c.name == source.row_date), None)
+        row_units = assign_row_units(
+            resolution, source, columns, row_numbers, year, (rows_cover.start, rows_cover.end), units, error,
+            where[dated] if dated is not None else None,
+        )  # fmt: skip
+        unit = row_units.load_unit
 
     for rule, count in per_rule.items():
         if count > limits.MAX_ERRORS_PER_RULE:
@@ -611,11 +630,20 @@ def parse_workbook(
         error(None, None, "bảng không có dòng dữ liệu nào", "the table has no data rows", "no_rows")
     if errors:
         raise WorkbookRejected(errors, unit.unit_id if unit else None, year)
-    assert unit is not None and year is not None
-    columns = {c.name: v for c, v in zip(present, values, strict=True)}
-    for column in source.columns:
-        columns.setdefault(column.name, [None] * len(row_numbers))
-    return ParsedWorkbook(source, sheet, unit, year, written_unit, columns, row_numbers, skipped)
+    assert row_units is not None and resolution and year is not None
+    return ParsedWorkbook(
+        source,
+        sheet,
+        row_units.load_unit,
+        year,
+        written_unit,
+        columns,
+        row_numbers,
+        skipped,
+        versions=resolution.versions,
+        unit_ids=row_units.unit_ids,
+        coverage=rows_cover,
+    )
 
 
 # Marks a cell the column-wise pass leaves to the line-by-line converters (equal only to itself).

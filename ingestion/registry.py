@@ -91,6 +91,10 @@ class Source:
     allow_empty: bool = False
     # Two identical lines in one file are a double entry unless the register can hold them.
     allow_duplicate_lines: bool = False
+    # The column holding a line's event date (a date, or a month number of the workbook's year):
+    # the unit version valid on it owns the line. None: the register is a state (schools, models),
+    # owned by the unit at the end of what the workbook covers.
+    row_date: str | None = None
 
     @property
     def raw_table(self) -> str:
@@ -110,7 +114,7 @@ class Source:
 COLUMN_KEYS = {f.name for f in fields(Column)}
 SOURCE_KEYS = {"id", "title_vi", "title_en", "form_vi", "grain", "grain_vi", "file_stem", "file_patterns", "sheet",
                "reporting_unit_kinds", "header", "title_fields", "columns", "pseudonyms", "allow_empty",
-               "allow_duplicate_lines"}  # fmt: skip
+               "allow_duplicate_lines", "row_date"}  # fmt: skip
 
 
 def _source_from_dict(raw: dict) -> Source:
@@ -157,6 +161,12 @@ def _source_from_dict(raw: dict) -> Source:
         if unknown:
             raise ValueError(f"source {raw['id']}: pseudonym {name} uses unknown columns {unknown}")
         pseudonyms.append(Pseudonym(name, tuple(spec.get("prefer", [])), tuple(spec.get("fallback", []))))
+    row_date = raw.get("row_date")
+    if row_date is not None:
+        dated = next((c for c in columns if c.name == row_date), None)
+        is_month = dated is not None and dated.type == "integer" and dated.min == 1 and dated.max == 12
+        if dated is None or not (dated.type == "date" or is_month):
+            raise ValueError(f"source {raw['id']}: row_date {row_date!r} must name a date column or a month (1-12) column")
     header = raw["header"]
     return Source(
         id=raw["id"],
@@ -177,6 +187,7 @@ def _source_from_dict(raw: dict) -> Source:
         pseudonyms=tuple(pseudonyms),
         allow_empty=bool(raw.get("allow_empty", False)),
         allow_duplicate_lines=bool(raw.get("allow_duplicate_lines", False)),
+        row_date=row_date,
     )
 
 

@@ -25,9 +25,11 @@ ARROW_TYPES = {
 
 
 def stored_table(parsed: ParsedWorkbook, key: bytes) -> pa.Table:
-    """``_row_number`` and every stored column of the source, pseudonyms included."""
+    """``_row_number``, ``_unit_id`` (the unit version owning the row: ingestion.row_units) and
+    every stored column of the source, pseudonyms included."""
     source, columns = parsed.source, parsed.columns
-    data = {"_row_number": pa.array(parsed.row_numbers, pa.int32())}
+    unit_ids = parsed.unit_ids or [parsed.unit.unit_id] * len(parsed.row_numbers)
+    data = {"_row_number": pa.array(parsed.row_numbers, pa.int32()), "_unit_id": pa.array(unit_ids, pa.string())}
     pseudonyms = {
         spec.name: pseudonym_column(
             key,

@@ -49,9 +49,14 @@ class ReadResult:
     unit_id: str | None = None
     year: int | None = None
     written_unit: str | None = None
+    # The versions of the named unit over the workbook's period, oldest first (rows carry their own).
+    unit_versions: list[str] = field(default_factory=list)
     sheet: str | None = None
     rows: int = 0
     skipped_rows: int = 0
+    # The days the workbook covers (its year unless its title block names a month, quarter, ...).
+    coverage_start: dt.date | None = None
+    coverage_end: dt.date | None = None
 
     @property
     def rejected(self) -> bool:
@@ -89,9 +94,12 @@ def read_workbook(job: ReadJob, key: bytes) -> ReadResult:
         unit_id=parsed.unit.unit_id,
         year=parsed.year,
         written_unit=parsed.written_unit,
+        unit_versions=[unit.unit_id for unit in parsed.versions],
         sheet=parsed.sheet,
         rows=len(parsed.row_numbers),
         skipped_rows=parsed.skipped_rows,
+        coverage_start=parsed.coverage.start if parsed.coverage else dt.date(parsed.year, 1, 1),
+        coverage_end=parsed.coverage.end if parsed.coverage else dt.date(parsed.year, 12, 31),
     )
 
 

@@ -104,9 +104,14 @@ models:
         data_tests: [unique, not_null]
 """,
     )
+    # The row's own date, kept inside its workbook's period by ingestion, decides which later
+    # workbook replaces it; without one the row is about its workbook's whole period.
+    dated = next((c.name for c in source.columns if c.within_year and c.type == "date"), None)
+    row_date = f", 'source_rows.{dated}'" if dated else ""
     _write(
         MODELS / "intermediate" / f"int_{entities}__current.sql",
-        f"-- Lines of the current load of each unit and year.\n{{{{ current_load_rows('stg_landing__{entities}') }}}}\n",
+        "-- Lines that count: those of each unit's latest workbook covering them (see macros/rows_in_force.sql).\n"
+        f"{{{{ rows_in_force('stg_landing__{entities}'{row_date}) }}}}\n",
     )
     _write(
         MODELS / "intermediate" / f"int_{entities}__current.yml",
@@ -114,7 +119,7 @@ models:
 
 models:
   - name: int_{entities}__current
-    description: {source.title_en} lines of the current load of each reporting unit and year.
+    description: {source.title_en} lines that count, those of each unit's latest workbook covering them.
     columns:
       - name: {singular_id}
         data_tests: [unique, not_null]

@@ -25,6 +25,9 @@ FIXED_CREATED = dt.datetime(2023, 1, 1, 8, 0, 0)
 HEADER_ROW = 8  # 0-based: row 9 in Excel
 FIRST_DATA_ROW = HEADER_ROW + 2
 TEMPLATE_ROWS = 500
+# The title block's first line: the authority the unit answers to. The city's wards and bodies
+# answered to it until 30/6/2025; the new wards answer to the province.
+CITY_AUTHORITY = "UBND THÀNH PHỐ LAI CHÂU"
 YES, NO = "Có", "Không"
 LISTS_SHEET = "Danh mục"
 TYPE_VI = {
@@ -53,12 +56,16 @@ def write_register(
     rows: Iterable[dict[str, object]] = (),
     blank_rows_after: Iterable[int] = (),
     title_unit_line: str | None = None,
+    period: str | None = None,
+    authority: str = CITY_AUTHORITY,
 ) -> None:
     """Write a workbook in the source's layout; with no rows it is the empty template.
 
     ``rows`` map column names to values (a ``date`` becomes a real date cell, text stays text,
     as clerks type it). ``blank_rows_after`` leaves an empty line after those data rows, as
-    registers often have.
+    registers often have. ``period`` ("Tháng 3 năm 2025", "Quý II năm 2025", ...) is written as a
+    "Kỳ báo cáo" line under the year: the workbook then covers that period, not the whole year.
+    ``authority`` is the title block's first line ("UBND TỈNH LAI CHÂU" for a ward under the province).
     """
     blanks = set(blank_rows_after)
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
@@ -99,7 +106,7 @@ def write_register(
     columns = source.columns
     last = len(columns) - 1
     half = max(2, last // 2)
-    sheet.merge_range(0, 0, 0, half - 1, "UBND THÀNH PHỐ LAI CHÂU", bold_center)
+    sheet.merge_range(0, 0, 0, half - 1, authority, bold_center)
     sheet.merge_range(0, half, 0, last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold_center)
     sheet.merge_range(1, 0, 1, half - 1, (unit_label or "").upper(), bold_center)
     sheet.merge_range(1, half, 1, last, "Độc lập - Tự do - Hạnh phúc", bold_center)
@@ -109,6 +116,8 @@ def write_register(
     year_field = source.title_fields["year"]["label"]
     sheet.write(5, 0, title_unit_line if title_unit_line is not None else f"{unit_field}: {unit_label or ''}", plain)
     sheet.write(6, 0, f"{year_field}: {year if year is not None else ''}", plain)
+    if period is not None:
+        sheet.write(7, 0, f"Kỳ báo cáo: {period}", plain)
 
     sheet.set_row(HEADER_ROW, 48)
     for index, column in enumerate(columns):

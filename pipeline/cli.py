@@ -10,6 +10,7 @@ once end to end with ``airflow dags test``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import secrets
@@ -19,8 +20,9 @@ from pathlib import Path
 
 from ingestion.loader import request_requeue, sha256_of
 from ingestion.pseudonymize import KEY_ENV, KEY_FILE_ENV, PseudonymKeyError
-from pipeline import key_fingerprint, runlock
+from pipeline import key_fingerprint, report_requests, runlock
 from pipeline.paths import REPO_ROOT, SAMPLE_LANDING_DIR, DataPaths
+from pipeline.periods import PeriodError
 from pipeline.stages import seed_landing
 
 DAG_ID = "laichau_citizen_reporting"
@@ -62,8 +64,18 @@ def airflow_env(paths: DataPaths) -> dict[str, str]:
     return {**defaults, **{k: v for k, v in os.environ.items() if k in defaults}}
 
 
-def run(period_start: str | None, period_end: str | None) -> int:
+def run(
+    period_start: str | None,
+    period_end: str | None,
+    reporting_unit: str | None = None,
+    period: str | None = None,
+) -> int:
     paths = DataPaths.from_env()
+    try:  # a report that cannot be written is refused before anything is set up or ingested
+        planned = report_requests.plan(reporting_unit, period_start, period_end, dt.date.today(), period)
+    except (report_requests.ReportRequestError, PeriodError) as refused:
+        print(refused, file=sys.stderr)
+        return 2
     paths.root.mkdir(parents=True, exist_ok=True)
     holder = runlock.holder(paths)
     if holder is not None:
@@ -77,7 +89,8 @@ def run(period_start: str | None, period_end: str | None) -> int:
         print(f"Seeded {paths.landing} with {seeded} sample workbook(s).")
     airflow = str(Path(sys.executable).parent / "airflow")
     subprocess.run([airflow, "db", "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
-    conf = {k: v for k, v in {"period_start": period_start, "period_end": period_end}.items() if v}
+    asked = {"reporting_unit": reporting_unit, "period": period, "period_start": period_start, "period_end": period_end}
+    conf = {k: v for k, v in asked.items() if v}
     result = subprocess.run([airflow, "dags", "test", DAG_ID, "--conf", json.dumps(conf)], env=env, check=False)
     if result.returncode != 0:
         return result.returncode
@@ -86,9 +99,17 @@ def run(period_start: str | None, period_end: str | None) -> int:
         print("The DAG run did not reach the report task; see the log above.", file=sys.stderr)
         return 1
     summary = json.loads(latest.read_text(encoding="utf-8"))
-    print(f"\nPublished {paths.warehouse} with {summary['figures']} figure(s) for period {summary['period']}.")
-    for sentence in summary["sentences"]:
-        print(sentence)
+    print(f"\nPublished {paths.warehouse}.")
+    for written in summary["reports"]:
+        print(
+            f"\n{written['reporting_unit_name']} ({written['reporting_unit_code']}), {written['period_label_vi']}: "
+            f"{written['figures']} figure(s), completeness {written['completeness_line']}; {written['directory']}"
+        )
+        for sentence in written["sentences"]:
+            print(sentence)
+    if [r["reporting_unit_code"] for r in summary["reports"]] != [r.unit_code for r in planned]:
+        print("The run wrote other reports than were asked for; see its log.", file=sys.stderr)
+        return 1
     for quarantined in summary["quarantined"]:
         print(f"Quarantined: {quarantined['file']} - see {quarantined['report']}.errors.txt")
     return 0
@@ -121,8 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.cli")
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="set up and run the nightly DAG once")
-    run_parser.add_argument("--period-start", default=None)
-    run_parser.add_argument("--period-end", default=None)
+    run_parser.add_argument("--reporting-unit", default=None, help="official code(s): 105, 03388, 03408, 12; comma separated")
+    run_parser.add_argument("--period", default=None, help="a preset: 2024, 2024-H1, 2024-Q3, 2024-03, 2024-decree09, ytd")
+    run_parser.add_argument("--period-start", default=None, help="YYYY-MM-DD (with --period-end, instead of --period)")
+    run_parser.add_argument("--period-end", default=None, help="YYYY-MM-DD")
     commands.add_parser("key", help="create the local pseudonymisation key under data/secrets/ if none is configured")
     requeue_parser = commands.add_parser(
         "requeue", help="read quarantined files again at the next run (after the reading rules or the registry changed)"
@@ -134,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         return requeue(DataPaths.from_env(), args.files, args.all)
     try:
         if args.command == "run":
-            return run(args.period_start or None, args.period_end or None)
+            return run(args.period_start or None, args.period_end or None, args.reporting_unit or None, args.period or None)
         named = ensure_local_key(DataPaths.from_env())
     except PseudonymKeyError as refused:
         print(refused, file=sys.stderr)

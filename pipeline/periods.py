@@ -1,6 +1,6 @@
 """Report periods keyed by their dates: a first day and a cut-off day, both counted.
 
-Why a new module: ``pipeline.period.ReportPeriod.label`` calls both "1/1/2023 to today" and
+Why: the former ``pipeline.period.ReportPeriod.label`` called both "1/1/2023 to today" and
 "1/1/2023 to 31/12/2023" ``2023``, so a year-to-date run overwrote the annual report stored under
 the same label. Here a period *is* its two dates: ``key`` is ``(start, end)`` in ISO form, and the
 kind and labels are derived from the dates alone, so two periods with the same dates are the same

@@ -19,21 +19,21 @@ from ingestion.loader import ingest_landing, landing_entries
 from ingestion.pseudonymize import load_key
 from ingestion.registry import load_sources
 from ingestion.sandbox import stop_readers
-from pipeline import key_fingerprint, runlock
+from pipeline import key_fingerprint, report_requests, runlock
 from pipeline.attribution import attribute
 from pipeline.dbt import dbt_build, dbt_docs
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
-from pipeline.period import ReportPeriod
 from pipeline.rejection import reject_submissions
+from pipeline.report_requests import ReportRequest
 from pipeline.submissions import accepted_load_ids
 from pipeline.validation import data_docs_index, validate_warehouse
 from pipeline.warehouse import publish, start_build
-from reporting.appendices import compute_appendices, store_appendices, write_appendix_exports
-from reporting.completeness import missing_by_unit, store_completeness
+from reporting.appendices import read_appendices, write_appendix_exports
+from reporting.completeness import read_completeness
 from reporting.document import write_results_document
 from reporting.exports import write_exports
-from reporting.figures import compute_figures, load_catalogue, render_sentences, store_report
+from reporting.figures import read_figures, render_sentences
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +87,12 @@ def ingest(paths: DataPaths, run_id: str) -> dict:
     return {"build": str(build), **summary}
 
 
-def build_models(paths: DataPaths, build: str) -> dict:
-    """dbt build (seeds, models, tests), then the dbt docs site of what was built."""
+def build_models(paths: DataPaths, build: str, requests: list[dict] | None = None) -> dict:
+    """dbt build (seeds, models, tests, and the report tables of ``requests``), then the dbt docs
+    site of what was built."""
     with runlock.holding_build(paths, Path(build), "dbt_build"):
-        dbt_build(paths, Path(build))
-        site = dbt_docs(paths, Path(build))
+        dbt_build(paths, Path(build), requests)
+        site = dbt_docs(paths, Path(build), requests)
     log.info("dbt docs: %s", site)
     return {"build": build, "dbt_docs": str(site)}
 
@@ -101,7 +102,7 @@ def build_models(paths: DataPaths, build: str) -> dict:
 MAX_REJECTION_ROUNDS = 2
 
 
-def validate(paths: DataPaths, build: str, run_id: str) -> dict:
+def validate(paths: DataPaths, build: str, run_id: str, requests: list[dict] | None = None) -> dict:
     """Run the GX suites. A failure whose rows all come from named submissions rejects those
     submissions (each clerk gets a quarantine report; the unit's previous accepted version counts
     again), then dbt rebuilds and the suites run again; the rest is published. Any other failure
@@ -129,7 +130,7 @@ def validate(paths: DataPaths, build: str, run_id: str) -> dict:
             )
         with runlock.holding_build(paths, Path(build), "validate"):
             rejected += reject_submissions(Path(build), attribution.by_load, paths.landing, paths.quarantine)
-            dbt_build(paths, Path(build))
+            dbt_build(paths, Path(build), requests)
     return {
         "build": build,
         "checks": len(results),
@@ -147,64 +148,105 @@ def publish_warehouse(paths: DataPaths, build: str) -> dict:
 
 def report(
     paths: DataPaths,
-    period: ReportPeriod,
+    requests: list[dict],
     run_id: str,
     ingest_summary: dict | None = None,
     validation_summary: dict | None = None,
 ) -> dict:
-    """The report, under the run lock (its staged copy and exports too); the run's last stage releases it."""
+    """The reports of the run's requests, under the run lock; the run's last stage releases it."""
     with runlock.holding(paths, run_id, "report"):
-        summary = _write_report(paths, period, run_id, ingest_summary, validation_summary)
+        summary = _write_reports(paths, report_requests.from_dicts(requests), run_id, ingest_summary, validation_summary)
     runlock.release(paths, run_id)
+    if summary["nothing_sent"]:
+        raise DataCheckFailed(
+            "Không đơn vị nào gửi sổ, biểu mẫu cho: "
+            + "; ".join(summary["nothing_sent"])
+            + ". Báo cáo đã viết nhưng không có số liệu: hãy đôn đốc các đơn vị gửi. / Nothing was sent for: "
+            + "; ".join(summary["nothing_sent"])
+            + f". The reports were written without data; ask the units to send their registers. Summary: {summary['file']}"
+        )
     return summary
 
 
-def _write_report(
+def _completeness_line(completeness: dict[str, dict]) -> tuple[str, int, int]:
+    """(sentence, registers sent, registers owed) over every source the request's units owe."""
+    owed = sum(rate["expected"] for rate in completeness.values())
+    sent = sum(rate["submitted"] for rate in completeness.values())
+    if not owed:
+        return "không đơn vị nào phải gửi sổ, biểu mẫu trong kỳ", 0, 0
+    missing = sorted({unit for rate in completeness.values() for unit in rate["missing"]})
+    line = f"{sent}/{owed} sổ, biểu mẫu đã gửi ({100.0 * sent / owed:.1f}%)"
+    if missing:
+        line += "; chưa gửi đủ: " + ", ".join(missing)
+    return line, sent, owed
+
+
+def _write_reports(
     paths: DataPaths,
-    period: ReportPeriod,
+    requests: list[ReportRequest],
     run_id: str,
     ingest_summary: dict | None,
     validation_summary: dict | None,
 ) -> dict:
-    """Write the report tables into the published warehouse (via its own staged copy) and the
-    exports; the run's summary lists the files quarantined by ingestion and the submissions
-    rejected by validation."""
+    """Render each request's report from the published warehouse, which dbt built, tested and
+    validated with the report tables in it (report.figures, appendix_1/2, completeness): this
+    stage only reads it, opened read-only, and writes exports under reports/<code>_<start>_<end>/.
+    The run's summary lists every report and the files quarantined or rejected."""
     if not paths.warehouse.exists():
         raise FileNotFoundError(f"no published warehouse at {paths.warehouse}")
-    build = start_build(paths, run_id, stage="report")
-    city = load_catalogue()["city_unit_id"]
-    with duckdb.connect(str(build)) as con:
-        figures = compute_figures(con, period)
-        sentences = render_sentences(figures, period)
-        store_report(con, period, figures, sentences)
-        completeness = store_completeness(con, period, city)
-        appendices = compute_appendices(con, period, city, missing_by_unit(con, period))
-        store_appendices(con, period, appendices)
-        city_name = (
-            con.execute("select unit_full_name from marts.dim_admin_unit where unit_id = ?", [city]).fetchone() or [city]
-        )[0]
-    publish(paths, build)
-    directory = paths.reports / period.label.replace("..", "_")
-    exports = write_exports(directory, period, figures, sentences)
-    exports += write_appendix_exports(directory, period, appendices)
-    exports.append(write_results_document(directory, period, sentences, city_name))
+    written, nothing_sent = [], []
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        contents = [
+            (
+                request,
+                read_figures(con, request.unit_code, request.period.start, request.period.end),
+                read_completeness(con, request.unit_code, request.period.start, request.period.end),
+                read_appendices(con, request.unit_code, request.period.start, request.period.end),
+            )
+            for request in requests
+        ]
+    for request, figures, completeness, appendices in contents:
+        line, sent, owed = _completeness_line(completeness)
+        sentences = render_sentences(figures, request.period)
+        directory = paths.reports / request.slug
+        exports = write_exports(directory, request, figures, sentences)
+        exports += write_appendix_exports(directory, request, appendices)
+        exports.append(write_results_document(directory, request, sentences, line if sent < owed else None))
+        name = f"{request.unit_name} ({request.unit_code}), {request.period.label_vi}"
+        if owed and not sent:
+            nothing_sent.append(name)
+            log.error("%s: nothing was sent (%s)", name, line)
+        elif sent < owed:
+            log.warning("%s: data incomplete: %s", name, line)
+        written.append(
+            {
+                **request.as_dict(),
+                "directory": str(directory),
+                "figures": sum(f.published for f in figures),
+                "exports": [str(p) for p in exports],
+                "sentences": [s.text_vi for s in sentences],
+                "completeness": completeness,
+                "completeness_line": line,
+                "registers_owed": owed,
+                "registers_sent": sent,
+            }
+        )
+    paths.runs.mkdir(parents=True, exist_ok=True)
+    file = paths.runs / f"{_safe_run_name(run_id)}.json"
     summary = {
-        "period": period.label,
-        "period_start": period.start.isoformat(),
-        "period_end": period.end.isoformat(),
-        "figures": sum(f.published for f in figures),
-        "exports": [str(p) for p in exports],
-        "sentences": [s.text_vi for s in sentences],
-        "completeness": completeness,
+        "reports": written,
+        "figures": sum(r["figures"] for r in written),
+        "nothing_sent": nothing_sent,
         "quarantined": (ingest_summary or {}).get("quarantined", []),
         "rejected": (validation_summary or {}).get("rejected", []),
+        "file": str(file),
     }
-    paths.runs.mkdir(parents=True, exist_ok=True)
-    (paths.runs / f"{_safe_run_name(run_id)}.json").write_text(
-        json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-    for sentence in sentences:
-        log.info("%s", sentence.text_vi)
+    file.write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    for entry in written:
+        log.info("%s (%s), %s: %d figure(s); %s", entry["reporting_unit_name"], entry["reporting_unit_code"],
+                 entry["period_label_vi"], entry["figures"], entry["completeness_line"])  # fmt: skip
+        for sentence in entry["sentences"]:
+            log.info("%s", sentence)
     if summary["quarantined"]:
         log.warning(
             "%d file(s) quarantined; see their .errors.txt reports in %s:\n%s",

@@ -310,15 +310,22 @@ def _cell(value) -> str:
     return str(value)
 
 
-def write_csvs(reference: Reference, out_dir: Path) -> dict[str, Path]:
-    """``admin_units.csv`` and ``admin_unit_successions.csv`` (UTF-8, LF, the reference's order)."""
+# The dbt seeds the warehouse loads (dbt_project/seeds/national/, `make national-units`): a file
+# prefix, because dbt seed names are project-wide and `admin_units` is the local overlay's.
+SEED_PREFIX = "national_"
+SEED_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds" / "national"
+
+
+def write_csvs(reference: Reference, out_dir: Path, prefix: str = "") -> dict[str, Path]:
+    """``admin_units.csv`` and ``admin_unit_successions.csv`` (UTF-8, LF, the reference's order),
+    each name led by ``prefix``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, rows, row_type in (
         ("admin_units", reference.units, Unit),
         ("admin_unit_successions", reference.successions, Succession),
     ):
-        path = out_dir / f"{name}.csv"
+        path = out_dir / f"{prefix}{name}.csv"
         columns = [f.name for f in fields(row_type)]
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
@@ -337,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     scope.add_argument("--province", action="append", metavar="CODE", help="a province code (e.g. 12), repeatable")
     scope.add_argument("--all", action="store_true", help="the whole country")
     parser.add_argument("--out", type=Path, required=True, help="folder for admin_units.csv and admin_unit_successions.csv")
+    parser.add_argument("--prefix", default="", help=f"lead each file name with this (the dbt seeds use {SEED_PREFIX!r})")
     args = parser.parse_args(argv)
 
     reference = build_reference()
@@ -346,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"unknown province code(s) {', '.join(unknown)}; known: {' '.join(known)}")
         reference = in_provinces(reference, args.province)
-    written = write_csvs(reference, args.out)
+    written = write_csvs(reference, args.out, args.prefix)
     print(
         f"{SOURCE_PACKAGE} {source_version()}: {len(reference.units)} unit versions, "
         f"{len(reference.successions)} successions → {', '.join(str(p) for p in written.values())}"

@@ -1,9 +1,15 @@
-"""The report's appendices (Phụ lục I and II): tables by reporting unit with a totals row, stored
-as ``report.appendix_1`` / ``report.appendix_2`` and exported as a printable xlsx and as CSV."""
+"""The report's appendices (Phụ lục I and II), as printed: read from ``report.appendix_1`` /
+``report.appendix_2`` for one report request and written as a printable xlsx and as CSV.
+
+dbt computes the rows (models rpt_appendix_1 / rpt_appendix_2: one row per member unit that keeps
+a register, a totals row, the note of registers owed and not sent); this module only lays them
+out. ``appendices.yml`` says how: sheet, file stem, title and the columns' groups and labels.
+A cell is NULL when the unit keeps no such register, printed "—" (not 0)."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -12,13 +18,11 @@ import duckdb
 import xlsxwriter
 import yaml
 
-from ingestion.registry import load_sources
-from pipeline.period import ReportPeriod
+from pipeline.report_requests import ReportRequest
 from reporting.exports import csv_safe
-from reporting.figures import run_period_sql
 
 DEFINITIONS = Path(__file__).resolve().parent / "appendices.yml"
-TOTAL_LABEL = "Tổng cộng"
+NOT_KEPT = "—"  # the unit keeps no such register: nothing to count, which is not 0
 
 
 @dataclass
@@ -28,7 +32,8 @@ class Appendix:
     file_stem: str
     title_vi: str
     columns: list[dict]
-    rows: list[dict]  # row_no, unit_id, unit_name, <column values>, note; the totals row last
+    # row_order, unit_id, unit_name, is_total, <column values: int or None>, note_vi; the totals row last
+    rows: list[dict]
 
 
 @cache
@@ -36,68 +41,30 @@ def load_definitions(path: Path = DEFINITIONS) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def compute_appendices(con: duckdb.DuckDBPyConnection, period: ReportPeriod, city_unit_id: str,
-                       missing: dict[str, list[str]]) -> list[Appendix]:  # fmt: skip
-    definitions = load_definitions()
-    params = {"start": period.start, "end": period.end, "city": city_unit_id}
-
-    def run(sql: str) -> list[tuple]:
-        return run_period_sql(con, sql, params)
-
-    units = run(definitions["units_sql"])
-    titles = {s.id: s.title_vi for s in load_sources()}
+def read_appendices(con: duckdb.DuckDBPyConnection, reporting_unit_code: str, start: dt.date, end: dt.date) -> list[Appendix]:
+    """The appendices of one report request as dbt stored them, in print order; an appendix whose
+    request is not in the table (dbt was not asked for it) comes back with no rows."""
     appendices = []
-    for spec in definitions["appendices"]:
-        values = {column["name"]: dict(run(column["sql"])) for column in spec["columns"]}
-        rows = []
-        for row_no, (unit_id, unit_name) in enumerate(units, start=1):
-            row = {"row_no": row_no, "unit_id": unit_id, "unit_name": unit_name}
-            for column in spec["columns"]:
-                row[column["name"]] = float(values[column["name"]].get(unit_id) or 0)
-            gaps = missing.get(unit_id, [])
-            row["note"] = ("Chưa gửi: " + "; ".join(titles.get(s, s) for s in gaps)) if gaps else None
-            rows.append(row)
-        totals = {"row_no": None, "unit_id": None, "unit_name": TOTAL_LABEL, "note": None}
-        for column in spec["columns"]:
-            totals[column["name"]] = sum(row[column["name"]] for row in rows)
-        rows.append(totals)
+    for spec in load_definitions()["appendices"]:
+        names = [column["name"] for column in spec["columns"]]
+        wanted = ["row_order", "unit_id", "unit_name", "is_total", *names, "note_vi"]
+        select = ", ".join(f'"{name}"' for name in wanted)
+        cursor = con.execute(
+            f"select {select} from report.{spec['id']} "  # identifiers from appendices.yml
+            "where reporting_unit_code = ? and period_start = ? and period_end = ? order by is_total, row_order",
+            [reporting_unit_code, start, end],
+        )
+        rows = [dict(zip(wanted, values, strict=True)) for values in cursor.fetchall()]
         appendices.append(Appendix(spec["id"], spec["sheet_vi"], spec["file_stem"], spec["title_vi"], spec["columns"], rows))
     return appendices
 
 
-def store_appendices(con: duckdb.DuckDBPyConnection, period: ReportPeriod, appendices: list[Appendix]) -> None:
-    """Replace this period's rows of each ``report.<appendix>`` (recreated if its columns changed)."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS report")
-    for appendix in appendices:
-        names = [c["name"] for c in appendix.columns]
-        wanted = ["period", "period_start", "period_end", "row_no", "unit_id", "unit_name", *names, "note"]
-        existing = [
-            r[0]
-            for r in con.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = 'report' and table_name = ? order by ordinal_position",
-                [appendix.id],
-            ).fetchall()
-        ]
-        if existing and existing != wanted:
-            con.execute(f"DROP TABLE report.{appendix.id}")
-        metrics = ", ".join(f"{name} DOUBLE NOT NULL" for name in names)
-        con.execute(
-            f"CREATE TABLE IF NOT EXISTS report.{appendix.id} (period VARCHAR NOT NULL, period_start DATE NOT NULL, "
-            f"period_end DATE NOT NULL, row_no INTEGER, unit_id VARCHAR, unit_name VARCHAR NOT NULL, {metrics}, note VARCHAR)"
-        )
-        con.execute(f"DELETE FROM report.{appendix.id} WHERE period = ?", [period.label])
-        placeholders = ", ".join("?" for _ in wanted)
-        con.executemany(
-            f"INSERT INTO report.{appendix.id} VALUES ({placeholders})",
-            [[period.label, period.start, period.end, *(row[name] for name in wanted[3:])] for row in appendix.rows],
-        )
-
-
-def write_appendix_exports(directory: Path, period: ReportPeriod, appendices: list[Appendix]) -> list[Path]:
-    """One printable workbook with a sheet per appendix, and a CSV per appendix."""
+def write_appendix_exports(directory: Path, request: ReportRequest, appendices: list[Appendix]) -> list[Path]:
+    """One printable workbook with a sheet per appendix, and a CSV per appendix, named by the
+    request (``phu-luc_105_2023-01-01_2023-12-31.xlsx``); each sheet is headed by the People's
+    Committee of the reporting unit (UBND …)."""
     directory.mkdir(parents=True, exist_ok=True)
-    label = period.label.replace("..", "_")
+    label = request.slug
     written = []
     for appendix in appendices:
         path = directory / f"{appendix.file_stem}_{label}.csv"
@@ -122,32 +89,38 @@ def write_appendix_exports(directory: Path, period: ReportPeriod, appendices: li
         "number": workbook.add_format({**font, "border": 1, "font_size": 10, "num_format": "#,##0", "valign": "top"}),
         "total_text": workbook.add_format({**font, "border": 1, "font_size": 10, "bold": True}),
         "total_number": workbook.add_format({**font, "border": 1, "font_size": 10, "bold": True, "num_format": "#,##0"}),
+        "dash": workbook.add_format({**font, "border": 1, "font_size": 10, "align": "center", "valign": "top"}),
+        "total_dash": workbook.add_format({**font, "border": 1, "font_size": 10, "bold": True, "align": "center"}),
     }  # fmt: skip
     for appendix in appendices:
-        _appendix_sheet(workbook, formats, period, appendix)
+        _appendix_sheet(workbook, formats, request, appendix)
     workbook.close()
     written.append(path)
     return written
 
 
 def _cells(appendix: Appendix, row: dict) -> list[object]:
-    values = [row[c["name"]] for c in appendix.columns]
-    return [row["row_no"] or "", row["unit_name"], *(int(v) if float(v).is_integer() else v for v in values), row["note"] or ""]
+    """STT (blank on the totals row), unit, the values (integers; "—" where the unit keeps no such
+    register) and the note."""
+    values = [NOT_KEPT if row[c["name"]] is None else int(row[c["name"]]) for c in appendix.columns]
+    return ["" if row["is_total"] else row["row_order"], row["unit_name"], *values, row["note_vi"] or ""]
 
 
-def _appendix_sheet(workbook: xlsxwriter.Workbook, formats: dict, period: ReportPeriod, appendix: Appendix) -> None:
+def _appendix_sheet(workbook: xlsxwriter.Workbook, formats: dict, request: ReportRequest, appendix: Appendix) -> None:
     sheet = workbook.add_worksheet(appendix.sheet_vi)
     sheet.set_landscape()
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
     columns = appendix.columns
     last = len(columns) + 2  # STT, Đơn vị, metrics..., Ghi chú
-    sheet.merge_range(0, 0, 0, 3, "UBND THÀNH PHỐ LAI CHÂU", formats["bold_center"])
+    period = request.period
+    kind_vi = period.label_vi[:1].lower() + period.label_vi[1:]  # "năm 2023", "quý I năm 2024"
+    sheet.merge_range(0, 0, 0, 3, f"UBND {request.unit_name.upper()}", formats["bold_center"])
     sheet.merge_range(1, 0, 1, last, appendix.sheet_vi.upper(), formats["bold_center"])
     sheet.merge_range(2, 0, 2, last, appendix.title_vi, formats["title"])
     sheet.merge_range(
         3, 0, 3, last,
-        f"(Kèm theo Báo cáo tổng kết công tác dân vận kỳ {period.label}, từ ngày {period.start:%d/%m/%Y} "
+        f"(Kèm theo Báo cáo tổng kết công tác dân vận {kind_vi}, từ ngày {period.start:%d/%m/%Y} "
         f"đến ngày {period.end:%d/%m/%Y})",
         formats["italic"],
     )  # fmt: skip
@@ -177,10 +150,12 @@ def _appendix_sheet(workbook: xlsxwriter.Workbook, formats: dict, period: Report
     sheet.set_column(last, last, 30)
     sheet.repeat_rows(top, sub + 1)
     for offset, row in enumerate(appendix.rows, start=sub + 2):
-        is_total = row["unit_id"] is None and row["row_no"] is None
+        is_total = row["is_total"]
         for col, value in enumerate(_cells(appendix, row)):
-            if isinstance(value, (int, float)) and col > 1:
+            if isinstance(value, int) and col > 1:
                 sheet.write_number(offset, col, value, formats["total_number" if is_total else "number"])
+            elif value == NOT_KEPT and col > 1:
+                sheet.write_string(offset, col, value, formats["total_dash" if is_total else "dash"])
             elif col == 0 and value != "":
                 sheet.write_number(offset, col, value, formats["text"])
             else:

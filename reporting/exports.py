@@ -12,10 +12,20 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pipeline.period import ReportPeriod
+from pipeline.report_requests import ReportRequest
 from reporting.figures import Figure, Sentence, load_catalogue
 
-FIGURE_HEADERS = ["Kỳ báo cáo", "Từ ngày", "Đến ngày", "Phạm vi", "Mã chỉ tiêu", "Chỉ tiêu", "Giá trị", "Đơn vị tính"]
+FIGURE_HEADERS = [
+    "Đơn vị báo cáo",
+    "Kỳ báo cáo",
+    "Từ ngày",
+    "Đến ngày",
+    "Phạm vi",
+    "Mã chỉ tiêu",
+    "Chỉ tiêu",
+    "Giá trị",
+    "Đơn vị tính",
+]
 
 
 def csv_safe(value: object) -> object:
@@ -25,11 +35,13 @@ def csv_safe(value: object) -> object:
     return value
 
 
-def _rows(figures: list[Figure], period: ReportPeriod) -> list[list[object]]:
+def _rows(figures: list[Figure], request: ReportRequest) -> list[list[object]]:
     catalogue = load_catalogue()
+    period = request.period
     return [
         [
-            period.label,
+            request.unit_name,
+            period.label_vi,
             f"{period.start:%d/%m/%Y}",
             f"{period.end:%d/%m/%Y}",
             catalogue["scopes"][f.scope]["label_vi"],
@@ -43,10 +55,13 @@ def _rows(figures: list[Figure], period: ReportPeriod) -> list[list[object]]:
     ]
 
 
-def write_exports(directory: Path, period: ReportPeriod, figures: list[Figure], sentences: list[Sentence]) -> list[Path]:
+def write_exports(directory: Path, request: ReportRequest, figures: list[Figure], sentences: list[Sentence]) -> list[Path]:
+    """The figures as CSV and xlsx, and each sentence as text, named by the request
+    (``so-lieu-bao-cao_105_2023-01-01_2023-12-31.xlsx``)."""
     directory.mkdir(parents=True, exist_ok=True)
-    stem = f"so-lieu-bao-cao_{period.label.replace('..', '_')}"
-    rows = _rows(figures, period)
+    period = request.period
+    stem = f"so-lieu-bao-cao_{request.slug}"
+    rows = _rows(figures, request)
 
     csv_path = directory / f"{stem}.csv"
     with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel reads UTF-8
@@ -71,7 +86,10 @@ def write_exports(directory: Path, period: ReportPeriod, figures: list[Figure], 
     )
     cell = workbook.add_format({"border": 1, "font_name": "Times New Roman"})
     number = workbook.add_format({"border": 1, "num_format": "#,##0.##", "font_name": "Times New Roman"})
-    sheet.write(0, 0, f"SỐ LIỆU BÁO CÁO KỲ {period.label} (từ {period.start:%d/%m/%Y} đến {period.end:%d/%m/%Y})", title)
+    sheet.write(
+        0, 0, f"SỐ LIỆU BÁO CÁO - {request.unit_name.upper()} - {period.label_vi.upper()} "
+        f"(từ {period.start:%d/%m/%Y} đến {period.end:%d/%m/%Y})", title,
+    )  # fmt: skip
     sheet.write_row(2, 0, FIGURE_HEADERS, header)
     for offset, row in enumerate(rows, start=3):
         for column, value in enumerate(row):
@@ -79,13 +97,16 @@ def write_exports(directory: Path, period: ReportPeriod, figures: list[Figure], 
                 sheet.write_number(offset, column, value, number)
             else:
                 sheet.write_string(offset, column, str(value), cell)
-    for column, width in enumerate([10, 12, 12, 16, 34, 44, 14, 12]):
+    for column, width in enumerate([24, 16, 12, 12, 16, 34, 44, 14, 12]):
         sheet.set_column(column, column, width)
     workbook.close()
 
     written = [csv_path, xlsx_path]
     for sentence in sentences:
         path = directory / sentence.file
-        path.write_text(f"{sentence.title_vi.upper()} - KỲ {period.label}\n\n{sentence.text_vi}\n", encoding="utf-8")
+        path.write_text(
+            f"{sentence.title_vi.upper()} - {request.unit_name.upper()} - {period.label_vi.upper()}\n\n{sentence.text_vi}\n",
+            encoding="utf-8",
+        )
         written.append(path)
     return written

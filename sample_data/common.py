@@ -6,6 +6,8 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingestion.templates import CITY_AUTHORITY
+
 SAMPLE_DIR = Path(__file__).resolve().parent / "landing"
 YEAR = 2023
 
@@ -36,6 +38,13 @@ class WorkbookSpec:
     written_unit: str  # as the clerk wrote it in the title block
     rows: list[dict]
     blank_rows_after: tuple[int, ...] = field(default=())
+    # The unit version (admin_units.csv) whose rows these are, for the expected figures; the
+    # 2023 modules leave it empty and the 2023 data set fills it in from the file's slug.
+    unit_id: str | None = None
+    authority: str = CITY_AUTHORITY  # the title block's first line
+    # "Kỳ báo cáo" line: for a unit that existed for part of the year only ("Từ ngày 01/01/2025
+    # đến ngày 30/06/2025"), so an old ward's register is not read as its same-named successor's.
+    period: str | None = None
 
 
 def person(rng: random.Random) -> tuple[str, str, str]:

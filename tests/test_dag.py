@@ -36,7 +36,9 @@ def test_dag_imports_without_heavy_libraries():
 
 
 def test_stages_are_tasks_in_order(dag):
-    chain = ["discover", "take_run_lock", "ingest", "dbt_build", "validate", "publish", "report", "release_run_lock"]
+    chain = [
+        "plan_reports", "discover", "take_run_lock", "ingest", "dbt_build", "validate", "publish", "report", "release_run_lock"
+    ]  # fmt: skip
     assert set(dag.task_ids) == set(chain)
     for upstream, downstream in itertools.pairwise(chain):
         assert downstream in dag.get_task(upstream).downstream_task_ids
@@ -68,13 +70,17 @@ def test_tasks_retry_with_backoff(dag):
         assert task.retry_delay >= dt.timedelta(minutes=1)
 
 
-def test_report_period_params_default_to_year_to_date(dag):
-    assert dag.params["period_start"] is None and dag.params["period_end"] is None
-    from pipeline.period import ReportPeriod
+def test_report_params_default_to_the_configured_units_year_to_date(dag):
+    """Empty params: every configured unit that exists on the run's date, 1 January to that date."""
+    assert all(dag.params[name] is None for name in ("reporting_unit", "period", "period_start", "period_end"))
+    from pipeline.periods import PeriodKind
+    from pipeline.report_requests import plan
 
-    period = ReportPeriod.resolve(None, None, dt.date(2026, 11, 26))
-    assert (period.start, period.end, period.label) == (dt.date(2026, 1, 1), dt.date(2026, 11, 26), "2026")
-    inspection = ReportPeriod.resolve("2022-12-15", "2023-12-14", dt.date(2026, 1, 1))
-    assert inspection.label == "2022-12-15..2023-12-14"
+    requests = plan(None, None, None, dt.date(2026, 11, 26))
+    assert {(r.period.start, r.period.end, r.period.kind) for r in requests} == {
+        (dt.date(2026, 1, 1), dt.date(2026, 11, 26), PeriodKind.YEAR_TO_DATE)
+    }
+    inspection = plan("105", "2022-12-15", "2023-12-14", dt.date(2026, 1, 1))[0].period
+    assert (inspection.kind, inspection.code) == (PeriodKind.DECREE09_YEAR, "2023-decree09")
     with pytest.raises(ValueError):
-        ReportPeriod.resolve("2023-12-31", "2023-01-01", dt.date(2026, 1, 1))
+        plan("105", "2023-12-31", "2023-01-01", dt.date(2026, 1, 1))

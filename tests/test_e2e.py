@@ -28,7 +28,8 @@ from tests.conftest import FIGURES_FILE, REPO_ROOT, SAMPLE_LANDING
 from tests.workbooks import visit, write_corrupt, write_reception
 
 DAG_ID = "laichau_citizen_reporting"
-PERIOD_2023 = {"period_start": "2023-01-01", "period_end": "2023-12-31"}
+PERIOD_2023 = {"reporting_unit": "105", "period_start": "2023-01-01", "period_end": "2023-12-31"}
+REPORT_DIR_2023 = "105_2023-01-01_2023-12-31"  # reports/<code>_<start>_<end>/
 
 pytestmark = pytest.mark.e2e
 
@@ -40,12 +41,12 @@ def dag(airflow_db):
     return DagBag(dag_folder=str(REPO_ROOT / "dags")).dags[DAG_ID]
 
 
-def run_dag(dag, conf=PERIOD_2023) -> dict[str, str]:
+def run_dag(dag, conf=PERIOD_2023, logical_date=None) -> dict[str, str]:
     """Run the DAG once in-process; returns the run's state and each task's state."""
     from airflow.models.taskinstance import TaskInstance
     from airflow.utils.session import create_session
 
-    dag_run = dag.test(run_conf=conf)
+    dag_run = dag.test(run_conf=conf, logical_date=logical_date)
     with create_session() as session:
         states = {
             ti.task_id: str(ti.state)
@@ -60,16 +61,27 @@ def seed(data_dir: Path) -> Path:
     return landing
 
 
-def published_figures(warehouse: Path, period: str = "2023") -> dict[tuple[str, str], float]:
+def published_figures(
+    warehouse: Path, code: str = "105", start: str = "2023-01-01", end: str = "2023-12-31"
+) -> dict[tuple[str, str], float]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        rows = con.execute("select key, scope, value from report.figures where period = ?", [period]).fetchall()
+        rows = con.execute(
+            "select key, scope, value from report.figures where reporting_unit_code = ? and period_start = ? and period_end = ?",
+            [code, start, end],
+        ).fetchall()
     return {(key, scope): value for key, scope, value in rows}
+
+
+# The 2023 figures file's scopes, as report.figures names them
+SCOPES_2023 = {"city": "total", "city_level": "own_bodies", "commune_level": "subunits"}
 
 
 def expected_figures() -> dict[tuple[str, str], tuple[float, str]]:
     """(key, scope) → (value, check) of every figure of the 2023 report."""
     spec = yaml.safe_load(FIGURES_FILE.read_text(encoding="utf-8"))
-    return {(f["key"], f.get("scope", "city")): (float(f["value"]), f.get("check", "equal")) for f in spec["figures"]}
+    return {
+        (f["key"], SCOPES_2023[f.get("scope", "city")]): (float(f["value"]), f.get("check", "equal")) for f in spec["figures"]
+    }
 
 
 def mismatches(published: dict[tuple[str, str], float], expected: dict[tuple[str, str], tuple[float, str]]) -> dict:
@@ -88,18 +100,33 @@ def mismatches(published: dict[tuple[str, str], float], expected: dict[tuple[str
     return wrong
 
 
+REQUEST_2023 = ["105", dt.date(2023, 1, 1), dt.date(2023, 12, 31)]  # the city's 2023 report
+REQUEST_WHERE = "reporting_unit_code = ? and period_start = ? and period_end = ?"
+
+
 def assert_appendices_agree_with_the_report(paths: DataPaths, expected: dict) -> None:
     """Phụ lục I's totals row equals the report's figures; every totals row is the sum of its units."""
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         for table in ("appendix_1", "appendix_2"):
-            frame = con.execute(f"select * from report.{table} where period = '2023' order by row_no nulls last").df()
-            units, totals = frame[frame["unit_id"].notna()], frame[frame["unit_id"].isna()]
+            frame = con.execute(f"select * from report.{table} where {REQUEST_WHERE} order by row_order", REQUEST_2023).df()
+            units, totals = frame[~frame["is_total"]], frame[frame["is_total"]]
             assert len(totals) == 1 and totals["unit_name"].item() == "Tổng cộng"
             assert len(units) == 13
+            assert list(units["row_order"]) == list(range(1, 14))
             metrics = [
                 c
                 for c in frame.columns
-                if c not in {"period", "period_start", "period_end", "row_no", "unit_id", "unit_name", "note"}
+                if c
+                not in {
+                    "reporting_unit_code",
+                    "period_start",
+                    "period_end",
+                    "row_order",
+                    "is_total",
+                    "unit_id",
+                    "unit_name",
+                    "note_vi",
+                }
             ]
             for column in metrics:
                 assert totals[column].item() == units[column].sum(), (table, column)
@@ -115,11 +142,19 @@ def assert_appendices_agree_with_the_report(paths: DataPaths, expected: dict) ->
                     "inspections": "inspection.inspections",
                     "units_inspected": "inspection.units_inspected",
                 }
-                assert {c: total[c] for c in pairs} == {c: expected[(k, "city")][0] for c, k in pairs.items()}
+                assert {c: total[c] for c in pairs} == {c: expected[(k, "total")][0] for c, k in pairs.items()}
+                # only the inspectorate keeps the inspection register: the others are "—", not 0
+                inspected = dict(
+                    con.execute(
+                        f"select unit_id, inspections from report.appendix_1 where {REQUEST_WHERE} and not is_total",
+                        REQUEST_2023,
+                    ).fetchall()
+                )
+                assert inspected.pop("tp_thanh_tra") == 5 and set(inspected.values()) == {None}
             else:
                 fields = ["models_economy", "models_culture", "models_society", "models_security", "models_defence"]
                 assert totals[fields].sum(axis=1).item() == totals["models_total"].item()
-        workbook = openpyxl.load_workbook(paths.reports / "2023" / "phu-luc_2023.xlsx")
+        workbook = openpyxl.load_workbook(paths.reports / REPORT_DIR_2023 / f"phu-luc_{REPORT_DIR_2023}.xlsx")
         assert workbook.sheetnames == ["Phụ lục I", "Phụ lục II"]
         assert all(c.data_type != "f" for sheet in workbook for row in sheet.iter_rows() for c in row)
 
@@ -135,17 +170,35 @@ def test_a_missing_ward_is_flagged_not_counted_as_zero_and_a_refused_one_as_reje
     paths = DataPaths(data_dir)
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         missing = con.execute(
-            "select source_id, unit_id, status from report.completeness where period = '2023' and not submitted order by 2"
+            f"select source_id, unit_id, status from report.completeness where {REQUEST_WHERE} and not submitted order by 2",
+            REQUEST_2023,
         ).fetchall()
-        note = con.execute("select note from report.appendix_1 where period = '2023' and unit_id = 'p_doan_ket'").fetchone()[0]
-        sent = con.execute("select distinct status from report.completeness where period = '2023' and submitted").fetchall()
+        note = con.execute(
+            f"select note_vi from report.appendix_1 where {REQUEST_WHERE} and unit_id = 'p_doan_ket'", REQUEST_2023
+        ).fetchone()[0]
+        visits = con.execute(
+            f"select reception_visits from report.appendix_1 where {REQUEST_WHERE} and unit_id = 'p_doan_ket'", REQUEST_2023
+        ).fetchone()[0]
+        sent = con.execute(
+            f"select distinct status from report.completeness where {REQUEST_WHERE} and submitted", REQUEST_2023
+        ).fetchall()
+        rate = con.execute(
+            f"select owed, sent, rejected, not_sent, rate_pct from report.completeness where {REQUEST_WHERE} "
+            "and is_total and source_id = 'citizen_reception'",
+            REQUEST_2023,
+        ).fetchone()
     assert missing == [("citizen_reception", "p_doan_ket", "not_sent"), ("citizen_reception", "p_dong_phong", "rejected")]
     assert sent == [("late",)]  # the sample, loaded today, arrived after the 15/11 due date
     assert note == "Chưa gửi: Sổ tiếp công dân"
-    summary = json.loads(next(paths.runs.glob("*.json")).read_text(encoding="utf-8"))
-    assert summary["completeness"]["citizen_reception"]["missing"] == ["Phường Đoàn Kết", "Phường Đông Phong"]
-    assert summary["completeness"]["citizen_reception"]["rejected"] == ["Phường Đông Phong"]
-    assert summary["completeness"]["citizen_reception"]["rate_pct"] == 75.0
+    assert visits == 0  # owed and not sent: 0 with the note, not "—"
+    assert rate == (8, 6, 1, 1, 75.0)
+    (report,) = json.loads(next(paths.runs.glob("*.json")).read_text(encoding="utf-8"))["reports"]
+    assert report["completeness"]["citizen_reception"]["missing"] == ["Phường Đoàn Kết", "Phường Đông Phong"]
+    assert report["completeness"]["citizen_reception"]["rejected"] == ["Phường Đông Phong"]
+    assert report["completeness"]["citizen_reception"]["rate_pct"] == 75.0
+    assert (report["registers_owed"], report["registers_sent"]) == (66, 64)
+    document = (paths.reports / REPORT_DIR_2023 / f"bao-cao-ket-qua_{REPORT_DIR_2023}.txt").read_text(encoding="utf-8")
+    assert "SỐ LIỆU CHƯA ĐẦY ĐỦ - 64/66 sổ, biểu mẫu đã gửi" in document and "Phường Đoàn Kết" in document
 
 
 def sha(path: Path) -> str:
@@ -158,7 +211,9 @@ def warehouse_state(path: Path) -> dict:
         tables = con.execute("select table_schema, table_name from information_schema.tables order by all").fetchall()
         counts = {f"{s}.{t}": con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0] for s, t in tables}
         loads = con.execute("select load_id, file_sha256, superseded_by from raw._loads order by load_id").fetchall()
-        figures = con.execute("select period, scope, key, value from report.figures order by all").fetchall()
+        figures = con.execute(
+            "select reporting_unit_code, period_start, period_end, scope, key, value from report.figures order by all"
+        ).fetchall()
     return {"counts": counts, "loads": loads, "figures": figures}
 
 
@@ -180,36 +235,39 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
     assert mismatches(figures, expected) == {}
     assert set(figures) == set(expected)  # every figure of the report, and nothing else
 
-    sentence = (paths.reports / "2023" / "ket-qua-tiep-cong-dan.txt").read_text(encoding="utf-8")
+    sentence = (paths.reports / REPORT_DIR_2023 / "ket-qua-tiep-cong-dan.txt").read_text(encoding="utf-8")
     quote = (
         "Từ đầu năm đã tiếp tổng số 44 lượt = 47 người = 44 vụ việc (trong đó: Cấp thành phố 28 lượt = "
         "28 người = 28 vụ việc; cấp xã, phường 16 lượt = 19 người = 16 vụ việc)"
     )
     assert quote in sentence
-    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        sentences = dict(con.execute("select key, text_vi from report.sentences where period = '2023'").fetchall())
-    assert sentences["reception.summary"] == quote
-    assert sentences["petition.summary"] == (
+    summary = json.loads(max(paths.runs.glob("*.json"), key=lambda p: p.stat().st_mtime).read_text(encoding="utf-8"))
+    (written,) = summary["reports"]
+    assert (written["reporting_unit_code"], written["period_start"], written["period_end"]) == ("105", "2023-01-01", "2023-12-31")
+    assert written["figures"] == 74 and written["registers_sent"] == written["registers_owed"] == 66
+    sentences = written["sentences"]
+    assert quote in sentences
+    assert (
         "Đã tiếp nhận 100 đơn = 100 vụ việc, đã giải quyết là 86/100 đơn; đang giải quyết là 14 đơn = 14 vụ việc"
-    )
-    assert sentences["inspection.summary"] == (
+    ) in sentences
+    assert (
         "Trong thời gian qua đã ban hành 05 Quyết định (05 cuộc) thực hiện thanh tra tại 06 đơn vị (Số cuộc theo kế hoạch "
         "04 cuộc, số cuộc đột xuất 01 cuộc), hiện nay đã ban hành kết luận thanh tra đối với 04 cuộc, đang thực hiện 01 cuộc. "
         "Tiếp tục đôn đốc thực hiện kết luận thanh tra theo quy định, đến nay đã thực hiện 02 kết luận, số kết luận đang "
         "thực hiện là 04 kết luận"
-    )
-    assert sentences["inspection.recovery"] == (
+    ) in sentences
+    assert (
         "Số đã thu hồi trên tổng số phải thu hồi là: 383.071.280 đồng/2.206.283.982 đồng. Số còn phải thu hồi 1.823.212.702 đồng."
-    )
+    ) in sentences
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         # dbt's views still resolve once the build file has been published under its final name
         sample_files = len(list(SAMPLE_LANDING.rglob("*.xlsx")))
         assert con.execute("select count(*) from staging.stg_landing__loads where is_current").fetchone() == (sample_files,)
-    assert (paths.reports / "2023" / "so-lieu-bao-cao_2023.xlsx").exists()
+    assert (paths.reports / REPORT_DIR_2023 / f"so-lieu-bao-cao_{REPORT_DIR_2023}.xlsx").exists()
     assert list(paths.validation.rglob("index.html"))
     assert "fct_citizen_receptions" in (paths.dbt_artifacts / "docs" / "index.html").read_text(encoding="utf-8")
     assert_appendices_agree_with_the_report(paths, expected)
-    document = (paths.reports / "2023" / "bao-cao-ket-qua_2023.txt").read_text(encoding="utf-8")
+    document = (paths.reports / REPORT_DIR_2023 / f"bao-cao-ket-qua_{REPORT_DIR_2023}.txt").read_text(encoding="utf-8")
     for section in ("1. Việc tổ chức quán triệt", "3. Việc thực hiện Quy chế dân chủ", "5. Việc thực hiện cải cách hành chính"):
         assert section in document
     assert "2111 lượt người được tham gia học tập, quán triệt" in document
@@ -274,7 +332,7 @@ def test_a_workbook_failing_validation_is_rejected_and_the_rest_published(dag, d
     states = run_dag(dag)
     assert states["run"] == "success"
     assert states["release_run_lock"] == "success" and runlock.holder(paths) is None
-    assert published_figures(paths.warehouse)[("reception.people", "city")] == 47  # Quyết Tiến's first version counts
+    assert published_figures(paths.warehouse)[("reception.people", "total")] == 47  # Quyết Tiến's first version counts
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         status = con.execute(
             "select status from raw._loads where file_path = '2023/so-tiep-cong-dan_2023_phuong-quyet-tien-bo-sung.xlsx'"
@@ -355,7 +413,7 @@ def test_an_analyst_holding_the_warehouse_open_does_not_block_the_run(dag, data_
     assert states["run"] == "success"
     assert out.strip() == "44"  # the analyst's open connection still sees a whole, consistent warehouse
     # the newer Sùng Phài workbook (3 visits) supersedes the bundled one (2) for that unit and year
-    assert published_figures(paths.warehouse)[("reception.visits", "city")] == 45
+    assert published_figures(paths.warehouse)[("reception.visits", "total")] == 45
 
 
 def test_personal_data_appears_nowhere_outside_the_landing_folder(dag, data_dir):
@@ -391,3 +449,33 @@ def test_personal_data_appears_nowhere_outside_the_landing_folder(dag, data_dir)
                 text = path.read_bytes().decode("utf-8", errors="ignore")
             leaks += [(str(path), s) for s in secrets if s in text]
     assert leaks == []
+
+
+def test_the_nightly_reports_every_configured_unit_for_the_year_to_date(dag, data_dir):
+    """No params, the night of 27/11/2026: the province and the two wards made from the former
+    city (the city itself ceased in 2025), year to date, each with data and completeness."""
+    import pendulum
+
+    seed(data_dir)
+    night = pendulum.datetime(2026, 11, 27, 1, tz="Asia/Ho_Chi_Minh")
+    # every param empty, as the schedule runs it (dag.test keeps an earlier run's conf in the DAG's params)
+    empty = {"reporting_unit": None, "period": None, "period_start": None, "period_end": None}
+    assert run_dag(dag, conf=empty, logical_date=night)["run"] == "success"
+    paths = DataPaths(data_dir)
+    summary = json.loads(next(paths.runs.glob("*.json")).read_text(encoding="utf-8"))
+    reports = {r["reporting_unit_code"]: r for r in summary["reports"]}
+    assert sorted(reports) == ["03388", "03408", "12"]
+    assert {(r["period_start"], r["period_end"]) for r in reports.values()} == {("2026-01-01", "2026-11-27")}
+    for report in reports.values():
+        assert report["figures"] > 0 and report["registers_sent"] > 0 and report["completeness"]
+        assert (paths.reports / f"{report['reporting_unit_code']}_2026-01-01_2026-11-27").is_dir()
+    # the province owes registers from every commune; only the two wards sent theirs
+    assert reports["12"]["registers_owed"] > reports["12"]["registers_sent"]
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        keys = con.execute("select distinct reporting_unit_code from report.figures order by 1").fetchall()
+        visits = con.execute(
+            "select reporting_unit_code, value from report.figures where key = 'reception.visits' and scope = 'total' "
+            "and period_end = date '2026-11-27' order by 1"
+        ).fetchall()
+    assert keys == [("03388",), ("03408",), ("12",)]
+    assert visits[2][1] == visits[0][1] + visits[1][1] > 0  # the province: both wards

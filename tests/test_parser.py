@@ -97,7 +97,7 @@ def test_every_error_names_file_sheet_row_column_and_what_was_expected(tmp_path,
     bad_date = errors[(11, "B")]
     assert bad_date.file == "so-tiep-cong-dan_loi.xlsx" and bad_date.sheet == "Sổ tiếp công dân"
     assert "Ngày tiếp" in bad_date.column and "31/02/2023" in bad_date.vi and "not a real date" in bad_date.en
-    assert "năm báo cáo 2023" in errors[(13, "B")].vi
+    assert "ngoài kỳ báo cáo" in errors[(13, "B")].vi and "năm 2023" in errors[(13, "B")].vi
     assert "Tiếp thường xuyên" in errors[(13, "I")].vi and "is not one of" in errors[(13, "I")].en
     assert "bắt buộc" in errors[(14, "J")].vi
     rendered = bad_date.render()

@@ -28,9 +28,7 @@ def test_scaffold_writes_models_and_suite_from_the_registry(tmp_path, monkeypatc
     assert sources_file.read_text(encoding="utf-8") == before  # already declared: not added twice
     staging = (models / "staging/landing/stg_landing__trial_schools.sql").read_text(encoding="utf-8")
     assert "{{ landing_lineage('trial_school_id') }}" in staging and "school_name" in staging
-    assert (
-        "current_load_rows('stg_landing__trial_schools')" in (models / "intermediate/int_trial_schools__current.sql").read_text()
-    )
+    assert "rows_in_force('stg_landing__trial_schools')" in (models / "intermediate/int_trial_schools__current.sql").read_text()
     mart = yaml.safe_load((models / "marts/fct_trial_schools.yml").read_text(encoding="utf-8"))["models"][0]
     types = {c["name"]: c["data_type"] for c in mart["columns"]}
     assert types["opened_on"] == "date" and types["seq_no"] == "bigint" and types["school_level"] == "varchar"

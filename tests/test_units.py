@@ -46,8 +46,13 @@ def test_names_resolve_to_the_unit_version_valid_in_the_period(units):
     assert quyet_tien.official_code == new.official_code and quyet_tien.unit_id != new.unit_id
 
 
-def test_a_year_spanning_both_structures_is_ambiguous_rather_than_guessed(units):
-    assert units.resolve("Tân Phong", dt.date(2025, 1, 1), dt.date(2025, 12, 31), KINDS) is None
+def test_a_year_spanning_both_structures_is_no_single_version_but_a_chain_a_date_splits(units):
+    """In 2025 "Tân Phong" is the old ward until 30/6 and the merged one from 1/7: no one version
+    (``resolve``), but two that follow one another (``versions``), so rows can be given theirs."""
+    year = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+    assert units.resolve("Tân Phong", *year, KINDS) is None
+    chain = units.versions("Tân Phong", *year, KINDS)
+    assert [u.unit_id for u in chain.versions] == ["p_tan_phong", "p_tan_phong_2025"] and not chain.ambiguous
 
 
 def test_wards_that_no_longer_exist_are_unknown_after_the_merger(units):

@@ -18,24 +18,23 @@ from ingestion.loader import request_requeue, sha256_of
 from pipeline import runlock, stages
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
-from pipeline.period import ReportPeriod
 from tests.conftest import SAMPLE_LANDING
 from tests.test_e2e import expected_figures, mismatches, published_figures
 from tests.workbooks import sample_rows, visit, write_reception, write_source
 
 pytestmark = pytest.mark.e2e
-PERIOD_2023 = ReportPeriod(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+REQUEST_2023 = [{"reporting_unit_code": "105", "period_start": "2023-01-01", "period_end": "2023-12-31"}]
 
 
-def run_stages(paths: DataPaths, run_id: str, period: ReportPeriod | None = PERIOD_2023) -> tuple[dict, dict]:
+def run_stages(paths: DataPaths, run_id: str, requests: list[dict] | None = REQUEST_2023) -> tuple[dict, dict]:
     """ingest → dbt build → validate → publish (→ report): what the DAG's tasks do, in order."""
     stages.discover(paths)
     ingested = stages.ingest(paths, run_id)
-    stages.build_models(paths, ingested["build"])
-    validated = stages.validate(paths, ingested["build"], run_id)
+    stages.build_models(paths, ingested["build"], requests)
+    validated = stages.validate(paths, ingested["build"], run_id, requests)
     stages.publish_warehouse(paths, validated["build"])
-    if period is not None:
-        stages.report(paths, period, run_id, ingested, validated)  # releases the run lock
+    if requests is not None:
+        stages.report(paths, requests, run_id, ingested, validated)  # releases the run lock
     else:
         runlock.release(paths, run_id)  # what the DAG's teardown task does
     return ingested, validated
@@ -51,7 +50,7 @@ def current_load(con: duckdb.DuckDBPyConnection, source: str, unit: str, year: i
 def test_failing_submissions_are_rejected_and_the_rest_is_published(data_dir):
     paths = DataPaths(data_dir)
     shutil.copytree(SAMPLE_LANDING, paths.landing)
-    run_stages(paths, "first", period=None)
+    run_stages(paths, "first", requests=None)
 
     # Tân Phong re-sends its petition register: one eligible petition outside the ward's competence
     # is marked "accepted for resolution", which Biểu 01/XLD's identity forbids.
@@ -132,10 +131,10 @@ def test_failing_submissions_are_rejected_and_the_rest_is_published(data_dir):
     assert broken_petitions.exists()  # the clerk's file stays where it was dropped
 
     # a run with nothing new leaves the rejection as it is; a requeue has the file checked afresh
-    _, validated = run_stages(paths, "third", period=None)
+    _, validated = run_stages(paths, "third", requests=None)
     assert validated["rejected"] == []
     request_requeue(paths.quarantine, sha256_of(broken_petitions))
-    _, validated = run_stages(paths, "fourth", period=None)
+    _, validated = run_stages(paths, "fourth", requests=None)
     assert [r["file"] for r in validated["rejected"]] == [petition["file"]]  # validated again, rejected again
 
 
@@ -176,4 +175,4 @@ def test_a_first_deployment_validates_and_publishes(data_dir):
         assert con.execute("select count(*) from marts.fct_petitions").fetchone() == (0,)
         sent = con.execute("select count(*) filter (where submitted), count(*) from report.completeness").fetchone()
     assert sent[0] == 1 and sent[1] > 1
-    assert Path(paths.reports / "2023").exists()
+    assert Path(paths.reports / "105_2023-01-01_2023-12-31").exists()

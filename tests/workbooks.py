@@ -61,9 +61,10 @@ def sample_rows(source_id: str, slug: str) -> tuple[str, list[dict]]:
     return spec.written_unit, copy.deepcopy(spec.rows)
 
 
-def write_source(path: Path, source_id: str, unit: str, rows: list[dict], year: int = 2023) -> Path:
-    """Any source's register, written with the project's template writer."""
+def write_source(path: Path, source_id: str, unit: str, rows: list[dict], year: int = 2023, period: str | None = None) -> Path:
+    """Any source's register, written with the project's template writer; ``period`` ("Tháng 2
+    năm 2023") makes it cover that period instead of the year."""
     path.parent.mkdir(parents=True, exist_ok=True)
     source = next(s for s in load_sources() if s.id == source_id)
-    write_register(path, source, unit, year, rows)
+    write_register(path, source, unit, year, rows, period=period)
     return path

@@ -1,2 +1,2 @@
--- Lines of the current load of each unit and year.
-{{ current_load_rows('stg_landing__citizen_dialogues') }}
+-- Lines that count: those of each unit's latest workbook covering their held_on (see macros/rows_in_force.sql).
+{{ rows_in_force('stg_landing__citizen_dialogues', 'source_rows.held_on') }}

@@ -1,2 +1,2 @@
--- Register lines that count: those of the current load of each unit and year.
-{{ current_load_rows('stg_landing__citizen_receptions') }}
+-- Lines that count: those of each unit's latest workbook covering their received_on (see macros/rows_in_force.sql).
+{{ rows_in_force('stg_landing__citizen_receptions', 'source_rows.received_on') }}

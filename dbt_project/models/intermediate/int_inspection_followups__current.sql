@@ -1,2 +1,3 @@
--- Lines of the current load of each unit and year.
-{{ current_load_rows('stg_landing__inspection_followups') }}
+-- Lines that count. They carry no date of their own: they are about their workbook's whole period, and a
+-- later workbook of the unit covering all of it replaces them (see macros/rows_in_force.sql).
+{{ rows_in_force('stg_landing__inspection_followups') }}

@@ -1,2 +1,2 @@
--- Lines of the current load of each unit and year.
-{{ current_load_rows('stg_landing__personnel_actions') }}
+-- Lines that count: those of each unit's latest workbook covering their decided_on (see macros/rows_in_force.sql).
+{{ rows_in_force('stg_landing__personnel_actions', 'source_rows.decided_on') }}

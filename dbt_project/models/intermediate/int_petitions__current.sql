@@ -1,2 +1,2 @@
--- Petitions of the current load of each unit and year.
-{{ current_load_rows('stg_landing__petitions') }}
+-- Lines that count: those of each unit's latest workbook covering their received_on (see macros/rows_in_force.sql).
+{{ rows_in_force('stg_landing__petitions', 'source_rows.received_on') }}

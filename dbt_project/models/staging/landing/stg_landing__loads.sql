@@ -14,6 +14,10 @@ renamed as (
         unit_id,
         written_unit,
         report_year,
+        -- the days the workbook covers: its year, unless its title block names a month, quarter,
+        -- half-year or "Từ ngày ... đến ngày ..." (loads from before coverage was read cover their year)
+        coalesce(coverage_start, make_date(report_year, 1, 1)) as coverage_start,
+        coalesce(coverage_end, make_date(report_year, 12, 31)) as coverage_end,
         file_path,
         file_sha256,
         sheet,
@@ -25,6 +29,9 @@ renamed as (
         rejected_at,
         skipped_rows,
         reader_version,
+        -- the versions of the named unit over the workbook's year, oldest first (its rows carry
+        -- their own); loads from before it was recorded cover their own unit only
+        coalesce(unit_versions, [unit_id]) as unit_versions,
         superseded_by,
         superseded_at
 
@@ -32,21 +39,34 @@ renamed as (
 
 ),
 
-ranked as (
+ordered as (
 
     select
         *,
-        -- the current load of a source, unit and year: its latest accepted workbook, by when the
-        -- file arrived (then when it was loaded). A rejected load never counts, so a ward whose
-        -- new workbook fails validation keeps its previous accepted one.
-        status = 'accepted'
-        and row_number() over (
-            partition by source_id, unit_id, report_year, status = 'accepted'
-            order by arrived_at desc, loaded_at desc, load_id desc
-        ) = 1 as is_current
+        -- the order in which a unit's workbooks of a source count: by when the file arrived
+        -- (a re-sent earlier version arrives again), then when it was loaded
+        row_number() over (
+            partition by source_id, unit_id
+            order by arrived_at, loaded_at, load_id
+        ) as arrival_order
 
     from renamed
 
+),
+
+final as (
+
+    select
+        *,
+        -- the load still counts for some of its period: it is accepted (a rejected load never
+        -- counts, so a ward whose new workbook fails validation keeps its previous accepted one)
+        -- and no later accepted workbook of the unit covers its whole period
+        status = 'accepted'
+        and not {{ superseded_within('ordered', 'ordered_self', 'ordered_self.coverage_start', 'ordered_self.coverage_end') }}
+            as is_current
+
+    from ordered as ordered_self
+
 )
 
-select * from ranked
+select * from final

@@ -1,0 +1,25 @@
+{#- Before the report layer moved into dbt (issue 7), Python wrote report.appendix_1/2 and
+    report.completeness keyed by a period label ("2023"). An incremental rpt_ model cannot add its
+    (reporting_unit_code, period_start, period_end) rows to such a table (its contract fails on the
+    other columns), so a table still in that layout is dropped before the models run; its rows are
+    rebuilt by the next report request. Tables already in the new layout are left alone.
+    adapter.drop_relation also updates dbt's relation cache, so the model then builds from scratch. -#}
+{% macro drop_label_keyed_report_tables(identifiers) %}
+    {%- if execute -%}
+        {%- set dropped = [] -%}
+        {%- for identifier in identifiers -%}
+            {%- set relation = adapter.get_relation(database=target.database, schema='report', identifier=identifier) -%}
+            {%- if relation is not none -%}
+                {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+                {%- if 'reporting_unit_code' not in columns -%}
+                    {{ log("Dropping " ~ relation ~ ", a report table in the label-keyed layout", info=true) }}
+                    {%- do adapter.drop_relation(relation) -%}
+                    {%- do dropped.append(relation) -%}
+                {%- endif -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {#- the drops run in a transaction of their own, which the hook would otherwise roll back -#}
+        {%- if dropped -%}{%- do adapter.commit() -%}{%- endif -%}
+    {%- endif -%}
+    select 1
+{% endmacro %}

@@ -1,0 +1,47 @@
+-- The reports asked of this build (dbt var `report_requests`), one row each, with the version of
+-- the reporting unit that its code names on the period's last day.
+
+{%- set requests = var('report_requests', []) %}
+
+with
+
+requested as (
+
+    {% for request in requests %}
+    select
+        {{ report_literal(request['reporting_unit_code']) }}::varchar as reporting_unit_code,
+        {{ report_literal(request['period_start']) }}::date as period_start,
+        {{ report_literal(request['period_end']) }}::date as period_end
+    {% if not loop.last %}union all{% endif %}
+    {% else %}
+    select null::varchar as reporting_unit_code, null::date as period_start, null::date as period_end
+    where false
+    {% endfor %}
+
+),
+
+units as (
+
+    select * from {{ ref('dim_admin_unit') }}
+
+),
+
+final as (
+
+    select
+        requested.reporting_unit_code,
+        requested.period_start,
+        requested.period_end,
+        units.unit_id as reporting_unit_id,
+        units.unit_full_name as reporting_unit_name,
+        units.unit_kind as reporting_unit_kind,
+        {{ period_kind('requested.period_start', 'requested.period_end') }} as period_kind
+
+    from requested
+    left join units
+        on units.official_code = requested.reporting_unit_code
+        and requested.period_end between units.valid_from and coalesce(units.valid_to, date '9999-12-31')
+
+)
+
+select * from final
