@@ -21,6 +21,7 @@ One bad file never stops the others; nothing already loaded is deleted.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import importlib.metadata
@@ -30,6 +31,7 @@ import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -311,46 +313,74 @@ class _Clock:
 def _store(
     con: duckdb.DuckDBPyConnection, source: Source, result: ReadResult, job: ReadJob, sha: str, arrived: dt.datetime
 ) -> tuple[str, str | None]:
-    load_id = f"{source.id}:{result.unit_id}:{result.year}:{sha[:16]}"
-    names = [name for name, _ in source.stored_columns()]
-    lineage = ", ".join(name for name, _ in LINEAGE_COLUMNS)
+    """Store one workbook's rows and its load record in a transaction of its own."""
     con.execute("BEGIN TRANSACTION")
     try:
-        if result.rows:  # a nil return loads no lines but is still a submission
-            con.execute(
-                f"INSERT INTO {source.raw_table} ({lineage}, _unit_id, {', '.join(names)}) "
-                f"SELECT ?, ?, ?, ?, _row_number, ?, _unit_id, {', '.join(names)} FROM read_parquet(?)",
-                [load_id, job.name, sha, result.sheet, arrived, job.out],
-            )
-        con.execute(
-            "INSERT INTO raw._loads (load_id, source_id, unit_id, written_unit, report_year, file_path, file_sha256, "
-            "sheet, row_count, loaded_at, arrived_at, status, skipped_rows, reader_version, coverage_start, coverage_end, "
-            "unit_versions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?, ?, ?, ?)",
-            [
-                load_id,
-                source.id,
-                result.unit_id,
-                result.written_unit,
-                result.year,
-                job.name,
-                sha,
-                result.sheet,
-                result.rows,
-                arrived,
-                arrived,
-                result.skipped_rows,
-                reader_version(),
-                result.coverage_start,
-                result.coverage_end,
-                result.unit_versions or [result.unit_id],
-            ],
-        )
-        previous = _make_current(con, load_id, arrived)
+        stored = _store_rows(con, source, result, job, sha, arrived)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+    return stored
+
+
+def _store_rows(
+    con: duckdb.DuckDBPyConnection, source: Source, result: ReadResult, job: ReadJob, sha: str, arrived: dt.datetime
+) -> tuple[str, str | None]:
+    """The rows, the load record and the supersession of one workbook, in the caller's transaction."""
+    load_id = f"{source.id}:{result.unit_id}:{result.year}:{sha[:16]}"
+    names = [name for name, _ in source.stored_columns()]
+    lineage = ", ".join(name for name, _ in LINEAGE_COLUMNS)
+    if result.rows:  # a nil return loads no lines but is still a submission
+        con.execute(
+            f"INSERT INTO {source.raw_table} ({lineage}, _unit_id, {', '.join(names)}) "
+            f"SELECT ?, ?, ?, ?, _row_number, ?, _unit_id, {', '.join(names)} FROM read_parquet(?)",
+            [load_id, job.name, sha, result.sheet, arrived, job.out],
+        )
+    con.execute(
+        "INSERT INTO raw._loads (load_id, source_id, unit_id, written_unit, report_year, file_path, file_sha256, "
+        "sheet, row_count, loaded_at, arrived_at, status, skipped_rows, reader_version, coverage_start, coverage_end, "
+        "unit_versions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?, ?, ?, ?)",
+        [
+            load_id,
+            source.id,
+            result.unit_id,
+            result.written_unit,
+            result.year,
+            job.name,
+            sha,
+            result.sheet,
+            result.rows,
+            arrived,
+            arrived,
+            result.skipped_rows,
+            reader_version(),
+            result.coverage_start,
+            result.coverage_end,
+            result.unit_versions or [result.unit_id],
+        ],
+    )
+    previous = _make_current(con, load_id, arrived)
     return load_id, previous
+
+
+def _store_together(
+    con: duckdb.DuckDBPyConnection, batch: list[tuple[Source, ReadResult, ReadJob, str, dt.datetime]]
+) -> list[tuple[str, str | None]] | None:
+    """Store several workbooks in one transaction, in order: one commit instead of one per file
+    (a night of many small registers spends more on commits than on rows). None, with nothing
+    stored, if any of them fails: the caller then stores them one by one, so that the failure
+    costs only its own file."""
+    if len(batch) < 2:
+        return None
+    con.execute("BEGIN TRANSACTION")
+    try:
+        stored = [_store_rows(con, *item) for item in batch]
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        return None
+    return stored
 
 
 def _make_current(con: duckdb.DuckDBPyConnection, load_id: str, arrived: dt.datetime) -> str | None:
@@ -503,6 +533,21 @@ def _load_failed(name: str, exc: Exception) -> IngestError:
     )
 
 
+@contextlib.contextmanager
+def _one_database_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB on one thread while ingest uses the connection, then as it was.
+
+    Ingest sends DuckDB many small statements and a bulk insert per workbook; spreading those
+    over every core costs more CPU in coordination than it saves in time (half of the
+    database's CPU in ingest), and the cores are busy with the reading children meanwhile."""
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    con.execute("SET threads = 1")
+    try:
+        yield
+    finally:
+        con.execute(f"SET threads = {int(threads)}")
+
+
 def ingest_landing(
     con: duckdb.DuckDBPyConnection,
     landing: Path,
@@ -512,6 +557,18 @@ def ingest_landing(
     workers: int | None = None,
 ) -> IngestReport:
     """Load every new workbook in ``landing``; one bad file never stops the others."""
+    with _one_database_thread(con):
+        return _ingest_landing(con, landing, quarantine, key, sources, workers)
+
+
+def _ingest_landing(
+    con: duckdb.DuckDBPyConnection,
+    landing: Path,
+    quarantine: Path,
+    key: bytes,
+    sources: tuple[Source, ...] | None,
+    workers: int | None,
+) -> IngestReport:
     sources = sources or load_sources()
     by_id = {s.id: s for s in sources}
     ensure_raw_tables(con, sources)
@@ -538,6 +595,7 @@ def ingest_landing(
     clock = _Clock(con)
     outcomes: list[FileOutcome | None] = []
     jobs: list[tuple[int, ReadJob, Path, str]] = []
+    new_arrivals: list[list] = []  # recorded together once the folder is listed: one commit, not one per file
     with tempfile.TemporaryDirectory(prefix="laichau-ingest-") as work:
         for path in landing_entries(landing):
             name = printable(path.relative_to(landing).as_posix())
@@ -565,7 +623,7 @@ def ingest_landing(
             arrival = (name, sha, info.st_ctime_ns)
             new_arrival = arrival not in arrivals
             if new_arrival:
-                con.execute("INSERT INTO raw._arrivals VALUES (?, ?, ?, ?)", [*arrival, clock.now()])
+                new_arrivals.append([*arrival, clock.now()])
                 arrivals.add(arrival)
             if sha in planned:  # the same bytes twice in the landing folder: read once
                 outcomes.append(FileOutcome(name, sha, "unchanged"))
@@ -597,16 +655,24 @@ def ingest_landing(
             planned.add(sha)
             outcomes.append(None)
 
+        if new_arrivals:
+            con.execute("BEGIN TRANSACTION")
+            con.executemany("INSERT INTO raw._arrivals VALUES (?, ?, ?, ?)", new_arrivals)
+            con.execute("COMMIT")
+
         results = dict(read_all([job for _, job, _, _ in jobs], key, workers))
+        read: list[tuple[int, ReadJob, Path, str, ReadResult, dt.datetime]] = []
         for position, job, path, sha in jobs:
-            result = results[job]
-            now = clock.now()
+            result, now = results[job], clock.now()
             if result.rejected:
                 outcomes[position] = _reject(con, path, job.name, sha, result, quarantine, landing, now, True)
-                continue
+            else:
+                read.append((position, job, path, sha, result, now))
+        together = _store_together(con, [(by_id[r.source_id], r, job, sha, now) for _, job, _, sha, r, now in read])
+        for number, (position, job, path, sha, result, now) in enumerate(read):
             source = by_id[result.source_id]
             try:
-                load_id, superseded = _store(con, source, result, job, sha, now)
+                load_id, superseded = together[number] if together else _store(con, source, result, job, sha, now)
             except Exception as exc:  # a storage bug must cost this file, not the run
                 # The type only: a database message can quote a stored value.
                 log.error("Storing %s failed: %s", job.name, type(exc).__name__)

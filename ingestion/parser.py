@@ -20,7 +20,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from operator import itemgetter
 from pathlib import Path
 
@@ -493,27 +493,51 @@ def parse_workbook(
     end_markers = markers(source.end_markers)
     skip_markers = markers(source.skip_markers)
     no_errors: list[tuple[int, Invalid]] = []
-    formula_errors: dict[int, dict[int, str]] = {}
-    for (row, col), shown in formula_error_cells(path, sheet).items():
-        if col - found.column_offset in indexes:
-            formula_errors.setdefault(row, {})[indexes.index(col - found.column_offset)] = shown
+    # The reader shows a cell holding a formula error (#REF!) as empty; finding those means
+    # unpacking the sheet's XML a second time, so it is done only once a line has an empty cell
+    # in a column that is read (no earlier line can hold one). A register filled in every column
+    # is never unpacked twice.
+    formula_errors: dict[int, dict[int, str]] | None = None
 
     first_row = header_index + header_rows
-    for index, raw in enumerate(chain(found.head[first_row:], found.rest), start=first_row):
-        if not any(raw):
-            continue
-        if len(raw) < width:
-            raw = [*raw, *([""] * (width - len(raw)))]
-        cells = take_cells(raw)
+    lines = [
+        (index, raw if len(raw) >= width else [*raw, *([""] * (width - len(raw)))])
+        for index, raw in enumerate(chain(found.head[first_row:], found.rest), start=first_row)
+        if any(raw)
+    ]
+    line_cells = [take_cells(raw) for _, raw in lines]
+    # Every column typed at once where its values are the usual ones (one call per distinct
+    # label or date, floats checked in one comprehension); a cell the quick way cannot type is
+    # _RETYPE, and its line is typed cell by cell below, as before, errors and all.
+    by_column = list(zip(*line_cells, strict=True)) if line_cells else [() for _ in present]
+    quick_columns = [_typed_column(c, convert, v) for c, convert, v in zip(present, converters, by_column, strict=True)]
+    # The lines to type cell by cell, and the lines with an empty read cell (where a formula error
+    # may hide), found column by column: the usual line is then checked for neither.
+    retype_lines = {n for typed, retype, _ in quick_columns if retype for n, v in enumerate(typed) if v is _RETYPE}
+    empty_lines = {
+        n
+        for (_, _, empty), values in zip(quick_columns, by_column, strict=True)
+        if empty
+        for n, v in enumerate(values)
+        if v == "" or v is None
+    }
+    pretyped = zip(*[typed for typed, _, _ in quick_columns], strict=True)
+    for line, ((index, raw), cells, quick) in enumerate(zip(lines, line_cells, pretyped, strict=True)):
         if not seen_data and _is_column_number_row(raw):
             skipped += 1
             continue  # the "(1) (2) (3)" column-number row of official forms, right under the header
-        try:  # the usual line: every cell types without error
-            typed = [convert(value) for convert, value in zip(converters, cells, strict=True)]
-            row_errors = no_errors
-        except Invalid:
-            typed, row_errors = _type_cells(converters, cells)
-        if index in formula_errors:  # the reader shows these cells as empty
+        if line not in retype_lines:
+            typed, row_errors = quick, no_errors
+        else:
+            try:  # a line the column-wise pass left to type here: usually it still types without error
+                typed = [convert(value) for convert, value in zip(converters, cells, strict=True)]
+                row_errors = no_errors
+            except Invalid:
+                typed, row_errors = _type_cells(converters, cells)
+        if formula_errors is None and line in empty_lines:
+            formula_errors = _formula_errors_by_line(path, sheet, indexes, found.column_offset)
+        if formula_errors and index in formula_errors:  # the reader shows these cells as empty
+            typed = list(typed)  # the cells with an error become empty
             row_errors = [*row_errors, *_formula_errors(formula_errors[index], typed)]
         data = take_data(typed)
         if data.count(None) == len(data) and not row_errors:
@@ -622,6 +646,47 @@ def parse_workbook(
     )
 
 
+# Marks a cell the column-wise pass leaves to the line-by-line converters (equal only to itself).
+_RETYPE = object()
+
+
+def _typed_column(column: Column, convert: Callable[[object], object], values: tuple) -> tuple[list, bool, bool]:
+    """``convert`` of every value of a column, or _RETYPE where the line must be typed cell by cell;
+    whether any value is _RETYPE, and whether any value is empty (``""`` or None).
+
+    Converters are pure functions of the value, so one call per distinct value is enough; that
+    is done for text and dates (labels, names of agencies, days of the year repeat), never for
+    numbers or booleans, whose equal values need not type alike (``True == 1.0``, ``-0.0 == 0.0``).
+    Floats, the usual content of count and amount columns, are checked in one comprehension. A
+    value whose conversion fails is _RETYPE, so its line reports the error as before."""
+    distinct = set(values)
+    empty = "" in distinct or None in distinct
+    if column.type == "text" and len(distinct) > len(values) // 2:
+        return list(map(convert, values)), False, empty  # mostly distinct, and text never fails to convert
+    memo: dict[object, object] = {}
+    failed = False
+    for value in distinct:
+        if type(value) is str or type(value) is dt.date or type(value) is dt.datetime:
+            try:
+                memo[value] = convert(value)
+            except Invalid:
+                memo[value] = _RETYPE
+                failed = True
+    if len(memo) == len(distinct):  # every distinct value looked up: no number or boolean among them
+        return list(map(memo.__getitem__, values)), failed, empty
+    if column.type == "text":
+        return [memo[v] if type(v) is str else convert(v) for v in values], failed, empty
+    if column.type in ("number", "integer"):
+        low = -float("inf") if column.min is None else column.min
+        high = float("inf") if column.max is None else column.max
+        if column.type == "number":
+            typed = [v if type(v) is float and low <= v <= high else memo.get(v, _RETYPE) for v in values]
+        else:
+            typed = [int(v) if type(v) is float and v.is_integer() and low <= v <= high else memo.get(v, _RETYPE) for v in values]
+        return typed, any(v is _RETYPE for v in typed), empty
+    return list(map(memo.get, values, repeat(_RETYPE))), True, empty  # numbers or booleans here: typed by line
+
+
 def _getter(positions: list[int]) -> Callable[[list], tuple]:
     """A C-speed ``lambda row: tuple(row[i] for i in positions)``."""
     if not positions:
@@ -630,6 +695,15 @@ def _getter(positions: list[int]) -> Callable[[list], tuple]:
         only = positions[0]
         return lambda row: (row[only],)
     return itemgetter(*positions)
+
+
+def _formula_errors_by_line(path: Path, sheet: str, indexes: list[int], column_offset: int) -> dict[int, dict[int, str]]:
+    """Sheet row → {position among the read columns → the error shown}, for the read columns."""
+    found: dict[int, dict[int, str]] = {}
+    for (row, col), shown in formula_error_cells(path, sheet).items():
+        if col - column_offset in indexes:
+            found.setdefault(row, {})[indexes.index(col - column_offset)] = shown
+    return found
 
 
 def _formula_errors(cells: dict[int, str], typed: list) -> list[tuple[int, Invalid]]:

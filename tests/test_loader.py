@@ -261,3 +261,35 @@ def test_hashing_refuses_a_file_swapped_for_a_link_or_a_pipe(tmp_path):
     for path in (pipe, link):
         with pytest.raises((WorkbookRejected, OSError)):
             sha256_of(path)  # neither blocks on the pipe nor follows the link
+
+
+def test_a_workbook_the_database_refuses_costs_only_that_workbook(folders):
+    """The night's workbooks are stored in one transaction; when the database refuses one of them
+    (here a real CHECK constraint on the stored table), the others are stored one by one and
+    only that one is quarantined. The connection keeps its own thread setting."""
+    from ingestion.loader import LINEAGE_COLUMNS
+    from ingestion.registry import load_sources
+
+    landing, _, con = folders
+    source = next(s for s in load_sources() if s.id == "citizen_reception")
+    columns = ", ".join(f"{name} {kind}" for name, kind in LINEAGE_COLUMNS + source.stored_columns())
+    con.execute("CREATE SCHEMA raw")
+    con.execute(f"CREATE TABLE raw.citizen_reception ({columns}, CHECK (_source_file NOT LIKE '%refused%'))")
+    con.execute("SET threads = 2")
+    units = {"a": "Phường Tân Phong", "refused": "Phường Quyết Thắng", "c": "Xã San Thàng"}
+    for number, (name, unit) in enumerate(units.items()):
+        path = write_reception(landing / f"so-tiep-cong-dan_{name}.xlsx", unit, [visit(dt.date(2023, 3, 1), f"A-{number}")])
+        os.utime(path, (path.stat().st_atime, 1_700_000_000 + number))
+    report = _ingest(folders)
+    assert [(f.path, f.status) for f in report.files] == [
+        ("so-tiep-cong-dan_a.xlsx", "loaded"),
+        ("so-tiep-cong-dan_refused.xlsx", "quarantined"),
+        ("so-tiep-cong-dan_c.xlsx", "loaded"),
+    ]
+    assert [e.rule for e in report.files[1].errors] == ["load_failed"]
+    assert con.sql("select _source_file from raw.citizen_reception order by 1").fetchall() == [
+        ("so-tiep-cong-dan_a.xlsx",),
+        ("so-tiep-cong-dan_c.xlsx",),
+    ]
+    assert con.sql("select count(*) from raw._loads").fetchone() == (2,)
+    assert con.sql("select current_setting('threads')").fetchone() == (2,)

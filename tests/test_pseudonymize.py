@@ -51,3 +51,18 @@ def test_key_from_the_airflow_connection(monkeypatch):
 def test_every_id_number_column_is_normalised_before_hashing():
     key = b"k" * 32
     assert pseudonym(key, {"sender_id_number": "0121 5285 0780"}, {}) == pseudonym(key, {"sender_id_number": "012152850780"}, {})
+
+
+def test_keyed_digests_are_standard_hmac_sha256_for_short_and_long_keys():
+    """The digest hashes the key's pads once per key; it must stay exactly HMAC-SHA-256, or every
+    pseudonym stored so far would stop linking."""
+    import hashlib
+    import hmac
+
+    from ingestion.pseudonymize import _keyed
+
+    keys = (b"test-key-" + b"0123456789abcdef" * 3, b"k" * 64, b"a key longer than one SHA-256 block, " * 3)
+    for key in keys:
+        for parts in (["012345678901"], ["nguyen van a", None, "ban a"], ["", "x"]):
+            message = ("id|" + "|".join(p or "" for p in parts)).encode()
+            assert _keyed(key, "id", parts) == hmac.new(key, message, hashlib.sha256).hexdigest()
