@@ -661,6 +661,14 @@ def _typed_column(column: Column, convert: Callable[[object], object], values: t
     value whose conversion fails is _RETYPE, so its line reports the error as before."""
     distinct = set(values)
     empty = "" in distinct or None in distinct
+    if column.type == "integer" and column.within_year:  # a month number, which the converter checks against the coverage
+        typed = []
+        for value in values:
+            try:
+                typed.append(convert(value))
+            except Invalid:
+                typed.append(_RETYPE)
+        return typed, any(v is _RETYPE for v in typed), empty
     if column.type == "text" and len(distinct) > len(values) // 2:
         return list(map(convert, values)), False, empty  # mostly distinct, and text never fails to convert
     memo: dict[object, object] = {}
