@@ -43,6 +43,7 @@ from ingestion.errors import IngestError, WorkbookRejected, printable
 from ingestion.filecheck import refuse_special
 from ingestion.registry import SOURCES_DIR, Source, load_sources
 from ingestion.sandbox import ReadJob, ReadResult, read_all
+from ingestion.sql_literals import bind
 from ingestion.units import SEED_PATH
 
 log = logging.getLogger(__name__)
@@ -297,6 +298,11 @@ def write_quarantine(
     return target, report
 
 
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> duckdb.DuckDBPyConnection:
+    """``con.execute`` with the parameters written in as literals (ingestion.sql_literals says why)."""
+    return con.execute(bind(sql, params))
+
+
 class _Clock:
     """Strictly increasing timestamps: the order of arrivals within one run is the landing order."""
 
@@ -333,11 +339,14 @@ def _store_rows(
     lineage = ", ".join(name for name, _ in LINEAGE_COLUMNS)
     if result.rows:  # a nil return loads no lines but is still a submission
         con.execute(
-            f"INSERT INTO {source.raw_table} ({lineage}, _unit_id, {', '.join(names)}) "
-            f"SELECT ?, ?, ?, ?, _row_number, ?, _unit_id, {', '.join(names)} FROM read_parquet(?)",
-            [load_id, job.name, sha, result.sheet, arrived, job.out],
+            bind(
+                f"INSERT INTO {source.raw_table} ({lineage}, _unit_id, {', '.join(names)}) "
+                f"SELECT ?, ?, ?, ?, _row_number, ?, _unit_id, {', '.join(names)} FROM read_parquet(?)",
+                [load_id, job.name, sha, result.sheet, arrived, str(job.out)],
+            )
         )
-    con.execute(
+    _run(
+        con,
         "INSERT INTO raw._loads (load_id, source_id, unit_id, written_unit, report_year, file_path, file_sha256, "
         "sheet, row_count, loaded_at, arrived_at, status, skipped_rows, reader_version, coverage_start, coverage_end, "
         "unit_versions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?, ?, ?, ?)",
@@ -389,7 +398,8 @@ def _make_current(con: duckdb.DuckDBPyConnection, load_id: str, arrived: dt.date
     A load it covers only in part stays unmarked: its other rows still count. This column is
     history; dbt's ``rows_in_force`` decides row by row what counts. Returns the loads marked
     (comma-separated), for the log."""
-    marked = con.execute(
+    marked = _run(
+        con,
         "UPDATE raw._loads AS older SET superseded_by = newer.load_id, superseded_at = ? "
         "FROM raw._loads AS newer WHERE newer.load_id = ? "
         "AND older.source_id = newer.source_id AND older.unit_id = newer.unit_id "
@@ -404,7 +414,8 @@ def _make_current(con: duckdb.DuckDBPyConnection, load_id: str, arrived: dt.date
 def _overtaken(con: duckdb.DuckDBPyConnection, load_id: str) -> bool:
     """A later accepted workbook of the same unit and source covers part of this one's period:
     sending this one again makes it the latest there again."""
-    return con.execute(
+    return _run(
+        con,
         "SELECT count(*) > 0 FROM raw._loads AS this JOIN raw._loads AS later "
         "ON later.source_id = this.source_id AND later.unit_id = this.unit_id AND later.load_id <> this.load_id "
         "WHERE this.load_id = ? AND later.status = 'accepted' AND later.arrived_at > this.arrived_at "
@@ -415,7 +426,8 @@ def _overtaken(con: duckdb.DuckDBPyConnection, load_id: str) -> bool:
 
 def _reinstate(con: duckdb.DuckDBPyConnection, load_id: str, arrived: dt.datetime) -> str | None:
     """An earlier workbook sent again becomes the latest for its period, without being read again."""
-    con.execute(
+    _run(
+        con,
         "UPDATE raw._loads SET superseded_by = NULL, superseded_at = NULL, arrived_at = ? WHERE load_id = ?",
         [arrived, load_id],
     )
@@ -425,9 +437,7 @@ def _reinstate(con: duckdb.DuckDBPyConnection, load_id: str, arrived: dt.datetim
 def _reaccept(con: duckdb.DuckDBPyConnection, load_id: str, arrived: dt.datetime) -> None:
     """A load validation rejected, asked to be checked again (``requeue``): accepted and current
     again in this run's build, so this run's validation decides anew."""
-    con.execute(
-        "UPDATE raw._loads SET status = 'accepted', rejected_at = NULL, rejection_json = NULL WHERE load_id = ?", [load_id]
-    )
+    _run(con, "UPDATE raw._loads SET status = 'accepted', rejected_at = NULL, rejection_json = NULL WHERE load_id = ?", [load_id])
     _reinstate(con, load_id, arrived)
 
 
@@ -468,7 +478,8 @@ def _reject(
     def shown(p: Path | None) -> str | None:
         return None if p is None else str(p.relative_to(landing) if p.is_relative_to(landing) else p)
 
-    con.execute(
+    _run(
+        con,
         "INSERT INTO raw._rejections (file_path, file_sha256, source_id, unit_id, report_year, rejected_at, "
         "error_count, errors_json, quarantine_path, report_path, reader_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -584,7 +595,8 @@ def _ingest_landing(
     planned: set[str] = set()
     rejected = {
         sha: (when, report)
-        for sha, when, report in con.execute(
+        for sha, when, report in _run(
+            con,
             "SELECT file_sha256, max(rejected_at), arg_max(report_path, rejected_at) FROM raw._rejections "
             "WHERE reader_version = ? GROUP BY ALL",
             [version],
@@ -657,7 +669,7 @@ def _ingest_landing(
 
         if new_arrivals:
             con.execute("BEGIN TRANSACTION")
-            con.executemany("INSERT INTO raw._arrivals VALUES (?, ?, ?, ?)", new_arrivals)
+            con.execute("INSERT INTO raw._arrivals VALUES " + ", ".join(bind("(?, ?, ?, ?)", row) for row in new_arrivals))
             con.execute("COMMIT")
 
         results = dict(read_all([job for _, job, _, _ in jobs], key, workers))
