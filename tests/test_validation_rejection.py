@@ -162,11 +162,14 @@ def test_a_failure_no_submission_explains_still_stops_the_publish(data_dir):
 
 def test_a_first_deployment_validates_and_publishes(data_dir):
     """No workbook yet, then a single reception register: every register the others owe is missing,
-    which completeness reports; validation and dbt pass on the empty tables."""
+    which completeness reports; validation and dbt pass on the empty tables. With nothing sent at
+    all, the warehouse is published but the run fails loudly instead of reporting an empty year."""
     paths = DataPaths(data_dir)
-    _, validated = run_stages(paths, "empty")
-    assert validated["rejected"] == []
-    assert paths.warehouse.exists()
+    with pytest.raises(DataCheckFailed, match="Nothing was sent for: Thành phố Lai Châu"):
+        run_stages(paths, "empty")
+    assert paths.warehouse.exists() and runlock.holder(paths) is None
+    document = paths.reports / "105_2023-01-01_2023-12-31" / "bao-cao-ket-qua_105_2023-01-01_2023-12-31.txt"
+    assert "SỐ LIỆU CHƯA ĐẦY ĐỦ - 0/66" in document.read_text(encoding="utf-8")
     write_reception(paths.landing / "2023" / "so-tiep-cong-dan_2023_phuong-tan-phong.xlsx", "Phường Tân Phong",
                     [visit(dt.date(2023, 3, 1), "TP-1", people=2)])  # fmt: skip
     run_stages(paths, "one-workbook")
