@@ -51,6 +51,9 @@ class UnitVersion:
     def valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
+    def valid_during(self, start: dt.date, end: dt.date) -> bool:
+        return self.valid_from <= end and (self.valid_to is None or self.valid_to >= start)
+
 
 @dataclass(frozen=True)
 class ReportRequest:
@@ -78,26 +81,23 @@ class ReportRequest:
 
 
 @cache
-def unit_versions(seeds: Path = SEEDS) -> tuple[UnitVersion, ...]:
-    """Units that have an official code, from the reference seed dbt builds the unit dimension from."""
-    with (seeds / "admin_units.csv").open(encoding="utf-8", newline="") as handle:
-        return tuple(
-            UnitVersion(
-                unit_id=row["unit_id"],
-                code=row["official_code"],
-                full_name=row["full_name"],
-                valid_from=dt.date.fromisoformat(row["valid_from"]),
-                valid_to=dt.date.fromisoformat(row["valid_to"]) if row["valid_to"] else None,
-                parent_unit_id=row["parent_unit_id"] or None,
-            )
-            for row in csv.DictReader(handle)
-            if row["official_code"]
-        )
+def unit_versions() -> tuple[UnitVersion, ...]:
+    """Units that have an official code, in the deployment's provinces, as dim_admin_unit holds
+    them (the national list overlaid by the local seed: reference.deployment), so any commune's
+    code can be reported on, not only the local seed's."""
+    from reference.deployment import warehouse_units
+
+    return tuple(
+        UnitVersion(u.unit_id, u.official_code, u.full_name, u.valid_from, u.valid_to, u.parent_unit_id)
+        for u in warehouse_units()
+        if u.official_code
+    )
 
 
 @cache
 def successors(seeds: Path = SEEDS) -> dict[str, tuple[str, ...]]:
-    """unit_id → the unit_ids it merged or was divided into."""
+    """unit_id → the unit_ids it merged or was divided into (the local seed's successions, the
+    ones report membership follows)."""
     found: dict[str, list[str]] = {}
     with (seeds / "admin_unit_successions.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -124,7 +124,12 @@ def resolve(code: str, period: Period, units: tuple[UnitVersion, ...] | None = N
     code = str(code).strip()
     versions = sorted((u for u in units if u.code == code), key=lambda u: u.valid_from)
     if not versions:
-        known = ", ".join(f"{u.code} {u.full_name}" for u in units if u.valid_to is None or u.valid_to >= period.start)
+        # examples: the province and districts of the period (2- and 3-digit codes) and the nightly's units
+        known = ", ".join(
+            f"{u.code} {u.full_name}"
+            for u in units
+            if (len(u.code) <= 3 or u.code in configured_units()) and u.valid_during(period.start, period.end)
+        )
         raise ReportRequestError(
             f"Không có đơn vị hành chính nào mang mã «{code}». Hãy ghi mã chính thức của đơn vị, ví dụ: {known}.",
             f'No administrative unit has the code "{code}". Give the unit\'s official code, e.g.: {known}.',

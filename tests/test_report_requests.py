@@ -37,6 +37,11 @@ def test_a_code_means_the_unit_holding_it_on_the_period_s_last_day():
     assert resolve("12", period("2026-01-01", "2026-11-27")).unit_id == "tinh_lai_chau"
 
 
+def test_a_commune_only_the_national_list_holds_can_be_reported_on():
+    request = resolve("03390", period("2026-01-01", "2026-11-27"))
+    assert (request.unit_id, request.unit_name) == ("03390@2025-07-01", "Xã Bình Lư")
+
+
 def test_an_unknown_code_is_refused_with_examples():
     with pytest.raises(ReportRequestError) as refused:
         resolve("99999", period("2023-01-01", "2023-12-31"))
