@@ -10,8 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
-
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DBT_PROJECT_DIR, DataPaths
 
@@ -73,37 +71,10 @@ def report_vars(requests: list[dict] | None) -> list[str]:
     return ["--vars", json.dumps(values)] if values else []
 
 
-# Report tables Python wrote before dbt did, keyed by a `period` label: dbt's incremental
-# report.figures cannot append to them, and report.sentences is now keyed like report.figures.
-_LEGACY_REPORT_TABLES = ("figures", "sentences")
-
-
-def drop_legacy_report_tables(build: Path) -> list[str]:
-    """Drop the report tables of the pre-dbt layout (those with a ``period`` column) from a staging
-    copy, once, so the first build after the upgrade makes them anew; returns the tables dropped."""
-    if not build.exists():
-        return []
-    with duckdb.connect(str(build)) as con:
-        legacy = [
-            table
-            for (table,) in con.execute(
-                "select distinct table_name from information_schema.columns "
-                "where table_schema = 'report' and column_name = 'period' and table_name in ?",
-                [list(_LEGACY_REPORT_TABLES)],
-            ).fetchall()
-        ]
-        for table in legacy:
-            con.execute(f'drop table report."{table}"')
-    for table in legacy:
-        log.warning("Dropped report.%s of the layout before the report moved into dbt; this build makes it anew", table)
-    return legacy
-
-
 def dbt_build(paths: DataPaths, build: Path, requests: list[dict] | None = None) -> None:
     """Build every model, the report tables of ``requests`` (see pipeline.report_requests: dicts
     with reporting_unit_code, period_start, period_end) among them, and run every dbt test; a
     failing model or test stops the run. No requests: dbt_project.yml's default (105, 2023)."""
-    drop_legacy_report_tables(build)
     result = run_dbt(paths, build, "build", *report_vars(requests))
     if result.returncode != 0:
         failures = failed_nodes(paths)

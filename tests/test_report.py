@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from ingestion.loader import ingest_landing
-from pipeline.dbt import dbt_build, drop_legacy_report_tables, run_dbt
+from pipeline.dbt import dbt_build, run_dbt
 from pipeline.paths import DataPaths
 from pipeline.periods import Period
 from pipeline.report_requests import resolve
@@ -165,20 +165,3 @@ def test_other_requests_are_added_beside_the_default_one_and_a_year_without_regi
     assert ward[("city.area_ha", "total")] == 512.3 and ward[("city.admin_units", "total")] == 1
     assert ward[("reception.visits", "subunits")] == 0
     assert ward[("reception.visits", "own_bodies")] == ward[("reception.visits", "total")] > 0
-
-
-def test_report_tables_of_the_layout_before_dbt_are_dropped_once(tmp_path):
-    build = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(build)) as con:
-        con.execute("create schema report")
-        con.execute("create table report.figures (period varchar, scope varchar, key varchar, value double)")
-        con.execute("create table report.sentences (period varchar, key varchar, text_vi varchar)")
-        con.execute("create table report.appendix_1 (period varchar, unit_id varchar)")
-    assert sorted(drop_legacy_report_tables(build)) == ["figures", "sentences"]
-    with duckdb.connect(str(build)) as con:
-        con.execute("create table report.figures (reporting_unit_code varchar, key varchar)")
-        con.execute("insert into report.figures values ('105', 'reception.visits')")
-    assert drop_legacy_report_tables(build) == []
-    with duckdb.connect(str(build), read_only=True) as con:
-        assert con.execute("select count(*) from report.figures").fetchone() == (1,)
-        assert con.execute("select count(*) from report.appendix_1").fetchone() == (0,)  # not the figures' to drop

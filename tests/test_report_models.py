@@ -95,6 +95,8 @@ def test_report_models_reproduce_2023_and_keep_other_requests(tmp_path):
         con.execute("create schema report")
         con.execute("create table report.appendix_1 (period varchar, row_no integer, note varchar)")
         con.execute("insert into report.appendix_1 values ('2023', 1, null)")
+        con.execute("create table report.figures (period varchar, scope varchar, key varchar, value double)")
+        con.execute("create table report.sentences (period varchar, key varchar, text_vi varchar)")
         try:
             ingest_landing(con, paths.landing, paths.quarantine, load_key())
         finally:
@@ -102,6 +104,9 @@ def test_report_models_reproduce_2023_and_keep_other_requests(tmp_path):
 
     _build(paths, build, [YEAR_2023])
     with duckdb.connect(str(build), read_only=True) as con:
+        schema = "from information_schema.columns where table_schema = 'report'"
+        tables = {t for (t,) in con.execute(f"select distinct table_name {schema}").fetchall()}
+        figure_columns = {c for (c,) in con.execute(f"select column_name {schema} and table_name = 'figures'").fetchall()}
         year = {table: _rows(con, table, YEAR_2023) for table in ("appendix_1", "appendix_2", "completeness")}
         appendices = {a.id: a for a in read_appendices(con, *YEAR_2023)}
         rates = read_completeness(con, *YEAR_2023)
@@ -116,6 +121,8 @@ def test_report_models_reproduce_2023_and_keep_other_requests(tmp_path):
         rows = appendices[appendix_id].rows
         assert [r["is_total"] for r in rows] == [False] * 13 + [True]
         assert {name: rows[-1][name] for name in expected} == expected
+    # the label-keyed figures and sentences are dropped too; sentences are no table any more
+    assert "sentences" not in tables and {"reporting_unit_code", "period_start", "period_end"} <= figure_columns
     assert types["reception_visits"] == "BIGINT" and types["recovery_recommended_vnd"] == "HUGEINT"
     # the sample is loaded today, after the 15/11/2023 due day: every one of the 66 registers is late
     assert statuses == [("late", 66)]

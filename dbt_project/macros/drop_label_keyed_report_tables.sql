@@ -1,5 +1,6 @@
-{#- Before the report layer moved into dbt (issue 7), Python wrote report.appendix_1/2 and
-    report.completeness keyed by a period label ("2023"). An incremental rpt_ model cannot add its
+{#- Before the report layer moved into dbt (issue 7), Python wrote report.figures, sentences,
+    appendix_1/2 and completeness keyed by a period label ("2023"); sentences are now rendered into
+    the exports only. An incremental rpt_ model cannot add its
     (reporting_unit_code, period_start, period_end) rows to such a table (its contract fails on the
     other columns), so a table still in that layout is dropped before the models run; its rows are
     rebuilt by the next report request. Tables already in the new layout are left alone.
