@@ -14,7 +14,13 @@ PERIOD ?=
 PERIOD_START ?= 2023-01-01
 PERIOD_END ?= 2023-12-31
 
-.PHONY: run test lint venv lock templates sample key national-units bench-ingest clean
+.PHONY: run test lint venv lock templates sample key national-units bench-ingest clean system-deps sql
+
+# Programs the tests drive for real, from Debian's packages: LibreOffice renders the report and the
+# printable forms to PDF, poppler's pdftotext/pdftoppm read the pages, Chromium loads the overview
+# page offline, Liberation fonts stand in for Times New Roman with the same metrics.
+SYSTEM_PROGRAMS := soffice pdftotext pdftoppm chromium
+SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium fonts-liberation
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -26,11 +32,19 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 
 venv: $(BIN)/.installed
 
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PROGRAMS); do command -v $$p >/dev/null || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing $(SYSTEM_PACKAGES) (missing: $$missing)"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
+	fi
+
 run: venv
 	$(BIN)/python -m pipeline.cli run --reporting-unit "$(REPORTING_UNIT)" \
 		$(if $(PERIOD),--period "$(PERIOD)",--period-start "$(PERIOD_START)" --period-end "$(PERIOD_END)")
 
-test: venv
+test: venv system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -64,6 +78,12 @@ national-units: venv
 # $(LAICHAU_DATA_DIR)/bench/. BENCH_ARGS passes options, e.g. BENCH_ARGS="--check --repeat 5".
 bench-ingest: venv
 	$(BIN)/python -m bench.ingest $(BENCH_ARGS)
+
+# The published warehouse in the DuckDB CLI, read-only: safe beside a running nightly, which only
+# ever replaces the file whole (docs/analysts.md).
+sql: venv
+	@test -f "$(LAICHAU_DATA_DIR)/warehouse.duckdb" || { echo "Chưa có kho dữ liệu: chạy make run trước. / No published warehouse at $(LAICHAU_DATA_DIR)/warehouse.duckdb: run make run first."; exit 1; }
+	$(BIN)/duckdb -readonly "$(LAICHAU_DATA_DIR)/warehouse.duckdb"
 
 clean:
 	rm -rf $(LAICHAU_DATA_DIR)

@@ -48,3 +48,24 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root.mkdir()
     monkeypatch.setenv("LAICHAU_DATA_DIR", str(root))
     return root
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory):
+    """The bundled sample ingested into a real DuckDB file and built by ``dbt build`` with the default
+    report request (105, 2023), once per test session. Tests only read it (``read_only=True``); a
+    test that changes a warehouse copies it first (keep the file name: dbt's views name the database
+    after the file)."""
+    import duckdb
+
+    from ingestion.loader import ingest_landing
+    from pipeline.dbt import dbt_build
+    from pipeline.paths import DataPaths
+
+    paths = DataPaths(tmp_path_factory.mktemp("sample-build"))
+    build = paths.root / "build.duckdb"
+    with duckdb.connect(str(build)) as con:
+        ingest_landing(con, SAMPLE_LANDING, paths.quarantine, TEST_KEY)
+        con.execute("CHECKPOINT")
+    dbt_build(paths, build)
+    return paths, build

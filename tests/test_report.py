@@ -11,14 +11,13 @@ import openpyxl
 import pytest
 import yaml
 
-from ingestion.loader import ingest_landing
-from pipeline.dbt import dbt_build, run_dbt
+from pipeline.dbt import run_dbt
 from pipeline.paths import DataPaths
 from pipeline.periods import Period
 from pipeline.report_requests import resolve
 from reporting.exports import write_exports
 from reporting.figures import Figure, Sentence, format_vi, read_figures, render_sentences
-from tests.conftest import FIGURES_FILE, SAMPLE_LANDING, TEST_KEY
+from tests.conftest import FIGURES_FILE
 
 YEAR_2023 = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 # The 2023 figures file says city / city_level / commune_level for what report.figures calls
@@ -72,16 +71,9 @@ def test_exports_never_hold_a_live_formula(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def sample_warehouse(tmp_path_factory) -> tuple[DataPaths, Path]:
-    """The bundled sample ingested into a real DuckDB file, then ``dbt build`` with the default
-    report request (105, 2023)."""
-    paths = DataPaths(tmp_path_factory.mktemp("report"))
-    build = paths.root / "build.duckdb"
-    with duckdb.connect(str(build)) as con:
-        ingest_landing(con, SAMPLE_LANDING, paths.quarantine, TEST_KEY)
-        con.execute("CHECKPOINT")
-    dbt_build(paths, build)
-    return paths, build
+def sample_warehouse(sample_build) -> tuple[DataPaths, Path]:
+    """The bundled sample built once per session (conftest.sample_build), default request (105, 2023)."""
+    return sample_build
 
 
 def figures_of(build: Path, code: str, start: dt.date, end: dt.date) -> dict[tuple[str, str], float]:
