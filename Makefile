@@ -14,13 +14,14 @@ PERIOD ?=
 PERIOD_START ?= 2023-01-01
 PERIOD_END ?= 2023-12-31
 
-.PHONY: run test lint venv lock templates sample key national-units bench-ingest clean system-deps sql
+.PHONY: run test lint venv lock templates sample key national-units bench-ingest clean system-deps sql compose-env
 
 # Programs the tests drive for real, from Debian's packages: LibreOffice renders the report and the
 # printable forms to PDF, poppler's pdftotext/pdftoppm read the pages, Chromium loads the overview
-# page offline, Liberation fonts stand in for Times New Roman with the same metrics.
-SYSTEM_PROGRAMS := soffice pdftotext pdftoppm chromium
-SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium fonts-liberation
+# page offline, Liberation fonts stand in for Times New Roman with the same metrics, and Docker
+# Compose's own parser validates docker-compose.yml (no Docker engine runs on CI).
+SYSTEM_PROGRAMS := soffice pdftotext pdftoppm chromium docker-compose
+SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium fonts-liberation docker-compose
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -57,9 +58,30 @@ lint: venv
 lock:
 	$(BIN)/pip install --quiet uv && $(BIN)/uv pip compile --python-version 3.11 requirements.in -o requirements.lock
 
-# A local pseudonymisation key under data/secrets/ (what `make run` and docker-compose use).
-key: venv
-	$(BIN)/python -m pipeline.cli key
+# A local pseudonymisation key under data/secrets/ (what `make run` and docker-compose use), made
+# with the shell alone so a Docker host needs no Python. It never replaces a key: a missing key
+# beside a published warehouse means restore the old one (pseudonyms of a new key link to nothing).
+KEY_FILE := $(LAICHAU_DATA_DIR)/secrets/pseudonym.key
+key:
+	@if [ -s "$(KEY_FILE)" ]; then echo "Key exists: $(KEY_FILE)"; \
+	elif [ -f "$(LAICHAU_DATA_DIR)/warehouse.duckdb" ]; then \
+		echo "Thiếu khóa bí danh nhưng đã có kho dữ liệu: hãy khôi phục khóa cũ vào $(KEY_FILE). / The key is missing beside a published warehouse: restore the old key to $(KEY_FILE); a new key would start pseudonyms that link to nothing loaded before."; exit 1; \
+	else mkdir -p "$(dir $(KEY_FILE))" && chmod 700 "$(dir $(KEY_FILE))" && \
+		(umask 077; od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$(KEY_FILE)"; echo >> "$(KEY_FILE)") && \
+		echo "Created $(KEY_FILE). Back it up: pseudonyms made under another key do not link to these."; fi
+
+# .env for docker compose, made once with the shell alone: this user's uid (no root-owned data)
+# and random secrets for the metadata database, the API's JWT and Airflow's Fernet key.
+.env:
+	@umask 077; { \
+		echo "AIRFLOW_UID=$$(id -u)"; \
+		echo "POSTGRES_PASSWORD=$$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"; \
+		echo "AIRFLOW_JWT_SECRET=$$(od -An -N48 -tx1 /dev/urandom | tr -d ' \n')"; \
+		echo "AIRFLOW_FERNET_KEY=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_')"; \
+		echo "LAICHAU_SMTP_URI="; echo "LAICHAU_NOTIFY_TO="; } > $@
+	@echo "Wrote .env (keep it private). Then: docker compose up -d"
+
+compose-env: .env key
 
 templates: venv
 	$(BIN)/python -m ingestion.templates
