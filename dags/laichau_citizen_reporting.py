@@ -20,6 +20,9 @@ same build that is validated and published. See docs/architecture.md.
 One run at a time, also beside `make run`: the set-up task **take_run_lock** takes the lock file
 `data/run.lock` (waiting a bounded time for another run), every stage checks it, and the teardown
 task **release_run_lock** releases it, also when a stage failed.
+
+A task that fails for good, and a run that quarantined or rejected files, mail the office through
+the Airflow SMTP connection `laichau_smtp` (recipients `LAICHAU_NOTIFY_TO`): pipeline/notify.py.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import CronTriggerTimetable, Param, dag, setup, task, teardown
 from airflow.sdk.exceptions import AirflowFailException
+
+from pipeline.notify import RunMailNotifier
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 
@@ -73,6 +78,8 @@ def _paths():
         "retry_delay": timedelta(minutes=2),
         "retry_exponential_backoff": 2.0,
         "max_retry_delay": timedelta(minutes=30),
+        # a task that failed for good mails the office (connection laichau_smtp; pipeline.notify)
+        "on_failure_callback": RunMailNotifier(),
     },
     params={
         "reporting_unit": Param(
@@ -171,7 +178,7 @@ def laichau_citizen_reporting():
 
         return stages.publish_warehouse(_paths(), validated["build"])
 
-    @task
+    @task(on_success_callback=RunMailNotifier())  # mails the files this run could not count
     @_fail_fast_on_bad_data
     def report(
         published: dict,

@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-_SESSION_DIR = Path(tempfile.mkdtemp(prefix="laichau-tests-"))
+# Test modules also import this file as ``tests.conftest``: the second import must not move the
+# session to a new folder after Airflow has read the first one's settings.
+_SESSION_DIR = Path(os.environ.get("LAICHAU_TEST_SESSION_DIR") or tempfile.mkdtemp(prefix="laichau-tests-"))
+os.environ["LAICHAU_TEST_SESSION_DIR"] = str(_SESSION_DIR)
 os.environ["AIRFLOW_HOME"] = str(_SESSION_DIR / "airflow")
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO_ROOT / "dags")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
@@ -69,3 +72,54 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory):
         con.execute("CHECKPOINT")
     dbt_build(paths, build)
     return paths, build
+
+
+OFFICE = "van-phong@ubnd.example.vn"
+
+
+class Inbox:
+    """aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email.policy import default as default_policy
+
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
+        return "250 OK"
+
+
+@pytest.fixture
+def inbox(monkeypatch: pytest.MonkeyPatch):
+    """A real SMTP server (aiosmtpd) on loopback, and the Airflow connection laichau_smtp pointing
+    at it, mailing OFFICE: what the pipeline mails lands in ``inbox.messages``."""
+    import json
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    from pipeline.notify import CONNECTION_ID, RECIPIENTS_ENV
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    connection = {
+        "conn_type": "smtp",
+        "host": "127.0.0.1",
+        "port": port,
+        "extra": {"disable_tls": True, "disable_ssl": True, "from_email": "dan-van@ubnd.example.vn", "timeout": 10},
+    }
+    monkeypatch.setenv(f"AIRFLOW_CONN_{CONNECTION_ID.upper()}", json.dumps(connection))
+    monkeypatch.setenv(RECIPIENTS_ENV, OFFICE)
+    yield handler
+    controller.stop()
+
+
+def mail_body(message) -> str:
+    """The HTML text of a received mail."""
+    return "\n".join(part.get_content() for part in message.walk() if part.get_content_type() == "text/html")

@@ -24,7 +24,7 @@ from ingestion.registry import load_sources
 from ingestion.units import UnitDirectory
 from pipeline import runlock
 from pipeline.paths import DataPaths
-from tests.conftest import FIGURES_FILE, REPO_ROOT, SAMPLE_LANDING
+from tests.conftest import FIGURES_FILE, OFFICE, REPO_ROOT, SAMPLE_LANDING, mail_body
 from tests.workbooks import visit, write_corrupt, write_reception
 
 DAG_ID = "laichau_citizen_reporting"
@@ -301,7 +301,7 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
     assert (sorted(p.name for p in paths.quarantine.glob("*")) if paths.quarantine.exists() else []) == quarantine_before
 
 
-def test_bad_workbooks_are_quarantined_while_the_rest_is_published(dag, data_dir):
+def test_bad_workbooks_are_quarantined_while_the_rest_is_published(dag, data_dir, inbox):
     landing = seed(data_dir)
     write_corrupt(landing / "2023" / "so-tiep-cong-dan_2023_bi-hong.xlsx")
     write_reception(
@@ -326,6 +326,11 @@ def test_bad_workbooks_are_quarantined_while_the_rest_is_published(dag, data_dir
     assert rejected == [("2023/so-tiep-cong-dan_2023_bi-hong.xlsx",), ("2023/so-tiep-cong-dan_2023_hoa-binh.xlsx",)]
     summary = next(paths.runs.glob("*.json")).read_text(encoding="utf-8")
     assert "bi-hong" in summary and "hoa-binh" in summary
+    # the report task's notifier mailed the office the two files and what to fix (pipeline.notify)
+    [mail] = inbox.messages
+    assert mail["To"] == OFFICE and "2 tệp cần sửa" in mail["Subject"]
+    body = mail_body(mail)
+    assert "so-tiep-cong-dan_2023_bi-hong.xlsx" in body and "không nhận ra đơn vị «Phường Hòa Bình»" in body
 
 
 def test_a_workbook_failing_validation_is_rejected_and_the_rest_published(dag, data_dir):
