@@ -26,9 +26,10 @@ def test_dag_imports_without_heavy_libraries():
     code = (
         "import sys; sys.path.insert(0, 'dags'); import laichau_citizen_reporting; "
         "heavy = {'duckdb', 'great_expectations', 'dbt', 'pandas', 'python_calamine', 'numpy', "
-        "'ingestion', 'pipeline', 'reporting'}; "
-        "print(sorted(heavy & {name.split('.')[0] for name in sys.modules}))"
-    )
+        "'ingestion', 'reporting'}; "
+        "print(sorted(heavy & {name.split('.')[0] for name in sys.modules}) "
+        "+ sorted(n for n in sys.modules if n.startswith('pipeline') and n not in ('pipeline', 'pipeline.notify')))"
+    )  # the notifier (pipeline.notify, standard library and airflow.sdk only) is the one module the DAG imports
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, env=os.environ.copy(), check=True
     )
