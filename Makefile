@@ -14,7 +14,7 @@ PERIOD ?=
 PERIOD_START ?= 2023-01-01
 PERIOD_END ?= 2023-12-31
 
-.PHONY: run test test-fast lint venv lock templates sample key national-units bench-ingest clean system-deps sql compose-env
+.PHONY: run airflow test test-fast lint venv lock templates sample key national-units bench-ingest clean system-deps sql compose-env
 
 # Programs the tests drive for real, from Debian's packages: LibreOffice renders the report and the
 # printable forms to PDF, poppler's pdftotext/pdftoppm read the pages, Chromium loads the overview
@@ -49,6 +49,13 @@ test: venv system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# Airflow as a deployment runs it, on this machine: scheduler, dag-processor, triggerer and
+# api-server (UI and REST API on AIRFLOW_PORT) on SQLite with the LocalExecutor, the nightly DAG
+# unpaused, the bundled sample in an empty landing folder. Ctrl-C stops everything.
+AIRFLOW_PORT ?= 8080
+airflow: venv
+	$(BIN)/python -m pipeline.cli airflow --port $(AIRFLOW_PORT)
 
 # The tests that do not run the whole DAG: for the edit-test loop (`make test` runs everything).
 test-fast: venv system-deps

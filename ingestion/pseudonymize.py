@@ -30,7 +30,8 @@ HOW_TO_SET = (
     f"(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`), or {KEY_FILE_ENV} to a file "
     f"holding it, or an Airflow connection '{AIRFLOW_CONN_ID}' with the secret as its password. "
     "Keep it out of the repository and the warehouse, and never change it: pseudonyms made under "
-    "another key do not link to the old ones. `make run` creates a local key under data/secrets/."
+    "another key do not link to the old ones. `make key` (or `make run`) creates one at "
+    "secrets/pseudonym.key in the data folder, where the pipeline finds it without any setting."
 )
 
 
@@ -75,6 +76,13 @@ def _from_airflow() -> str | None:
         return None
 
 
+def _data_folder_key() -> Path:
+    """``secrets/pseudonym.key`` in the data folder (LAICHAU_DATA_DIR, else the repository's data/)."""
+    from pipeline.paths import DataPaths
+
+    return DataPaths.from_env().secrets / "pseudonym.key"
+
+
 def load_key() -> bytes:
     """The pseudonymisation key, or MissingKeyError saying how to set one."""
     secret = os.environ.get(KEY_ENV)
@@ -88,6 +96,13 @@ def load_key() -> bytes:
     if not secret:
         secret = _from_airflow()
         source = f"Airflow connection {AIRFLOW_CONN_ID}"
+    if not secret:
+        # the key `make key` / `make run` keep in the data folder: found without any setting, so a
+        # scheduler started by hand (or `make airflow`) runs the DAG with it
+        path = _data_folder_key()
+        if path.is_file():
+            secret = path.read_text(encoding="utf-8").strip()
+            source = str(path)
     if not secret:
         raise MissingKeyError(f"No pseudonymisation key is set. {HOW_TO_SET}")
     if len(secret) < MIN_KEY_LENGTH:

@@ -147,6 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument("--period-start", default=None, help="YYYY-MM-DD (with --period-end, instead of --period)")
     run_parser.add_argument("--period-end", default=None, help="YYYY-MM-DD")
     commands.add_parser("key", help="create the local pseudonymisation key under data/secrets/ if none is configured")
+    airflow_parser = commands.add_parser(
+        "airflow", help="run Airflow's scheduler, dag-processor, triggerer and api-server until stopped (make airflow)"
+    )
+    airflow_parser.add_argument("--port", type=int, default=8080, help="the api-server's port (UI and REST API)")
     requeue_parser = commands.add_parser(
         "requeue", help="read quarantined files again at the next run (after the reading rules or the registry changed)"
     )
@@ -155,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "requeue":
         return requeue(DataPaths.from_env(), args.files, args.all)
+    if args.command == "airflow":
+        from pipeline.local_airflow import serve
+
+        return serve(args.port)
     try:
         if args.command == "run":
             return run(args.period_start or None, args.period_end or None, args.reporting_unit or None, args.period or None)
