@@ -133,7 +133,8 @@ def test_the_labels_are_the_registers_own_words(warehouse):
 
 
 def test_every_table_and_column_of_the_marts_and_report_has_a_comment(warehouse):
-    """The dbt descriptions are in DuckDB (persist_docs): DESCRIBE and duckdb_columns() show them."""
+    """The dbt descriptions are in DuckDB (persist_docs): duckdb_tables() and duckdb_columns() show them
+    (DuckDB 1.5's DESCRIBE lists names and types only)."""
     tables = warehouse.execute(
         "select schema_name, table_name, comment from duckdb_tables() where schema_name in ?", [list(ANALYST_SCHEMAS)]
     ).fetchall()
@@ -141,8 +142,9 @@ def test_every_table_and_column_of_the_marts_and_report_has_a_comment(warehouse)
     assert [f"{s}.{t}" for s, t, comment in tables if not (comment or "").strip()] == []
     columns = _columns(warehouse)
     assert [f"{s}.{t}.{c}" for s, t, c, _, comment in columns if not (comment or "").strip()] == []
-    described = dict(warehouse.execute("select column_name, comment from (describe marts.fct_citizen_receptions)").fetchall())
-    assert "pseudonym" in described["citizen_key"]
+    described = {(t, c): comment for _, t, c, _, comment in columns}
+    assert "pseudonym" in described[("fct_citizen_receptions", "citizen_key")]
+    assert "Vietnamese label" in described[("fct_petitions", "status_vi")]
 
 
 def test_counts_and_money_are_integers_and_dates_are_dates(warehouse):
