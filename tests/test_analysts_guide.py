@@ -10,6 +10,7 @@ dates are dates.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -17,6 +18,8 @@ import pytest
 
 from ingestion import code_labels
 from ingestion.registry import load_sources
+from pipeline.dbt import run_dbt
+from pipeline.paths import DataPaths
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "analysts.md"
 ANALYST_SCHEMAS = ("marts", "report")
@@ -160,3 +163,28 @@ def test_counts_and_money_are_integers_and_dates_are_dates(warehouse):
     assert len(money) >= 8 and all(ty in INTEGER_TYPES for *_, ty in money), money
     dates = [f"{s}.{t}.{c} {ty}" for s, t, c, ty, _ in columns if DATE_NAMES.search(c) and ty != "DATE"]
     assert dates == []
+
+
+def test_a_figures_table_of_the_double_layout_is_rebuilt_in_the_typed_one(sample_build, tmp_path):
+    """A published warehouse of before (value DOUBLE, no labels) upgrades on the next build: the
+    on-run-start hook drops the table, as an incremental append would leave the new columns out."""
+    _, build = sample_build
+    copy = tmp_path / build.name  # the same file name: dbt's views name the database after it
+    shutil.copy(build, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute(
+            "create or replace table report.figures as select reporting_unit_code, period_start, period_end, scope, key, "
+            "coalesce(value::double, value_decimal::double) as value, unit, label_vi, data_runs_to, computed_at "
+            "from report.figures"
+        )
+    result = run_dbt(DataPaths(tmp_path), copy, "build", "--select", "rpt_figures")
+    assert result.returncode == 0, result.stdout[-4000:]
+    with duckdb.connect(str(copy), read_only=True) as con:
+        types = dict(
+            con.execute(
+                "select column_name, data_type from duckdb_columns() where schema_name = 'report' and table_name = 'figures'"
+            ).fetchall()
+        )
+        rows = con.execute("select count(*), count(value), count(value_decimal), count(scope_vi) from report.figures").fetchone()
+    assert types["value"] == "BIGINT" and types["value_decimal"] == "DECIMAL(18,2)"
+    assert rows[0] == 74 and rows[1] + rows[2] == 74 and rows[3] == 74
