@@ -14,7 +14,7 @@ PERIOD ?=
 PERIOD_START ?= 2023-01-01
 PERIOD_END ?= 2023-12-31
 
-.PHONY: run airflow test test-fast lint venv lock templates sample key national-units bench-ingest clean system-deps sql compose-env
+.PHONY: run airflow test test-fast lint venv lock templates sample key national-units bench-ingest clean system-deps sql compose-env labels
 
 # Programs the tests drive for real, from Debian's packages: LibreOffice renders the report and the
 # printable forms to PDF, poppler's pdftotext/pdftoppm read the pages, Chromium loads the overview
@@ -115,6 +115,12 @@ bench-ingest: venv
 
 # The published warehouse in the DuckDB CLI, read-only: safe beside a running nightly, which only
 # ever replaces the file whole (docs/analysts.md).
+# The Vietnamese label of every code (the registry's choices, the report catalogue's scopes and
+# units) into the dbt seed the marts' `<column>_vi` columns come from. Commit the result; a test
+# fails while the two differ.
+labels: venv
+	$(BIN)/python -m ingestion.code_labels
+
 sql: venv
 	@test -f "$(LAICHAU_DATA_DIR)/warehouse.duckdb" || { echo "Chưa có kho dữ liệu: chạy make run trước. / No published warehouse at $(LAICHAU_DATA_DIR)/warehouse.duckdb: run make run first."; exit 1; }
 	$(BIN)/duckdb -readonly "$(LAICHAU_DATA_DIR)/warehouse.duckdb"

@@ -43,12 +43,13 @@ def load_catalogue(path: Path = CATALOGUE) -> dict:
 def read_figures(con: duckdb.DuckDBPyConnection, reporting_unit_code: str, start: dt.date, end: dt.date) -> list[Figure]:
     """The figures dbt wrote for one request (reporting unit and period): report.figures, then the
     details only sentences use (report.figure_details, ``published=False``). Empty when dbt was
-    not asked for that request."""
+    not asked for that request. A figure's value is in ``value`` (BIGINT: counts, people, VND) or
+    ``value_decimal`` (DECIMAL: pct, ha); Figure.value is either, as a float."""
     figures = []
     for table, published in (("figures", True), ("figure_details", False)):
         rows = con.execute(
             f"""
-            select key, scope, value, unit, label_vi, data_runs_to
+            select key, scope, coalesce(value::double, value_decimal::double) as value, unit, label_vi, data_runs_to
             from report.{table}
             where reporting_unit_code = ? and period_start = ? and period_end = ?
             order by key, scope

@@ -103,7 +103,7 @@ def _reception(draw: Draw) -> list[dict]:
         petition_type = rng.choice(reception.TYPES)
         repeat = rng.random() < 0.15
         accepted = petition_type != "Kiến nghị, phản ánh" and rng.random() < 0.5
-        rows.append({
+        row = {
             "seq_no": index + 1,
             "received_on": _as_clerk_typed(when, rng),
             "citizen_name": name,
@@ -119,7 +119,16 @@ def _reception(draw: Draw) -> list[dict]:
             "is_accepted": True if accepted else None,
             "is_returned_with_guidance": True if not accepted else None,
             "follow_up": rng.choice(reception.OUTCOMES),
-        })  # fmt: skip
+        }  # fmt: skip
+        if repeat and rows:
+            # A repeat ("Nhiều lần") is the same citizen back about the same case as the visit before
+            # it, so the warehouse links the two visits by citizen_key and case_key. The draws above
+            # are made all the same, so every other row stays what it was.
+            earlier = rows[-1]
+            row.update({key: earlier[key] for key in ("citizen_name", "address", "id_number", "petition_type", "case_ref")})
+            if row["petition_type"] == "Kiến nghị, phản ánh":
+                row.update({"is_accepted": None, "is_returned_with_guidance": True})
+        rows.append(row)
     return rows
 
 

@@ -66,7 +66,8 @@ def published_figures(
 ) -> dict[tuple[str, str], float]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
-            "select key, scope, value from report.figures where reporting_unit_code = ? and period_start = ? and period_end = ?",
+            "select key, scope, coalesce(value::double, value_decimal::double) from report.figures "
+            "where reporting_unit_code = ? and period_start = ? and period_end = ?",
             [code, start, end],
         ).fetchall()
     return {(key, scope): value for key, scope, value in rows}

@@ -103,7 +103,8 @@ def test_report_figures_of_the_sample_are_the_74_figures_of_the_2023_report(samp
         ).fetchall()
         runs_to = con.execute("select min(data_runs_to), max(data_runs_to) from report.figures").fetchone()
     assert [c for c, _ in columns[:3]] == ["reporting_unit_code", "period_start", "period_end"]
-    assert dict(columns)["value"] == "DOUBLE"
+    # whole-number figures (counts, people, VND) are integers, measured ones (pct, ha) decimals
+    assert dict(columns)["value"] == "BIGINT" and dict(columns)["value_decimal"] == "DECIMAL(18,2)"
     assert runs_to[0] >= YEAR_2023[0] and runs_to[1] == YEAR_2023[1]
 
 

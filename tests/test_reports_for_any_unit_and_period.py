@@ -70,7 +70,8 @@ def built(tmp_path_factory) -> tuple[Path, dict]:
 def figure(build: Path, request, key: str, scope: str = "total") -> float | None:
     with duckdb.connect(str(build), read_only=True) as con:
         row = con.execute(
-            "select value from report.figures where reporting_unit_code = ? and period_start = ? and period_end = ? "
+            "select coalesce(value::double, value_decimal::double) from report.figures "
+            "where reporting_unit_code = ? and period_start = ? and period_end = ? "
             "and key = ? and scope = ?",
             [request.unit_code, request.period.start, request.period.end, key, scope],
         ).fetchone()

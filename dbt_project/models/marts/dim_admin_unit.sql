@@ -245,4 +245,10 @@ final as (
 
 )
 
-select * from final
+-- Each code's Vietnamese label beside it (int_code_labels: the registry's choices, the warehouse's codes).
+select
+    labelled.*,
+    {{ code_label('warehouse', 'unit_level', 'labelled.unit_level') }} as unit_level_vi,
+    {{ code_label('warehouse', 'admin_level', 'labelled.admin_level') }} as admin_level_vi,
+    {{ code_label('warehouse', 'unit_source', 'labelled.source') }} as source_vi
+from final as labelled

@@ -69,4 +69,8 @@ final as (
 
 )
 
-select * from final
+-- Each code's Vietnamese label beside it (int_code_labels: the registry's choices, the warehouse's codes).
+select
+    labelled.*,
+    {{ code_label('warehouse', 'succession_kind', 'labelled.succession_kind') }} as succession_kind_vi
+from final as labelled

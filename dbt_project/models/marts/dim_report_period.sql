@@ -60,14 +60,24 @@ periods as (
         make_date(period_year, 3 * period_quarter, 14)
     from years cross join quarters
 
+),
+
+final as (
+
+    select
+        period_kind || '/' || period_label as period_id,
+        period_kind,
+        period_label,
+        period_year::integer as period_year,
+        period_quarter::integer as period_quarter,
+        period_start::date as period_start,
+        period_end::date as period_end
+    from periods
+
 )
 
+-- Each code's Vietnamese label beside it (int_code_labels).
 select
-    period_kind || '/' || period_label as period_id,
-    period_kind,
-    period_label,
-    period_year::integer as period_year,
-    period_quarter::integer as period_quarter,
-    period_start::date as period_start,
-    period_end::date as period_end
-from periods
+    labelled.*,
+    {{ code_label('warehouse', 'period_kind', 'labelled.period_kind') }} as period_kind_vi
+from final as labelled

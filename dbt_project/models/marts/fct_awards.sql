@@ -26,4 +26,10 @@ final as (
 
 )
 
-select * from final
+-- Each code's Vietnamese label beside it (int_code_labels: the registry's choices, the warehouse's codes).
+select
+    labelled.*,
+    {{ code_label('award', 'giver_level', 'labelled.giver_level') }} as giver_level_vi,
+    {{ code_label('award', 'award_type', 'labelled.award_type') }} as award_type_vi,
+    {{ code_label('award', 'recipient_kind', 'labelled.recipient_kind') }} as recipient_kind_vi
+from final as labelled

@@ -28,4 +28,9 @@ final as (
 
 )
 
-select * from final
+-- Each code's Vietnamese label beside it (int_code_labels: the registry's choices, the warehouse's codes).
+select
+    labelled.*,
+    {{ code_label('citizen_dialogue', 'chaired_by', 'labelled.chaired_by') }} as chaired_by_vi,
+    {{ code_label('citizen_dialogue', 'dialogue_kind', 'labelled.dialogue_kind') }} as dialogue_kind_vi
+from final as labelled

@@ -40,4 +40,11 @@ final as (
 
 )
 
-select * from final
+-- Each code's Vietnamese label beside it (int_code_labels: the registry's choices, the warehouse's codes).
+select
+    labelled.*,
+    {{ code_label('warehouse', 'unit_level', 'labelled.unit_level') }} as unit_level_vi,
+    {{ code_label('citizen_reception', 'reception_kind', 'labelled.reception_kind') }} as reception_kind_vi,
+    {{ code_label('citizen_reception', 'petition_type', 'labelled.petition_type') }} as petition_type_vi,
+    {{ code_label('citizen_reception', 'case_occurrence', 'labelled.case_occurrence') }} as case_occurrence_vi
+from final as labelled

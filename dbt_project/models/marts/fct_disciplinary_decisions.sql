@@ -26,4 +26,10 @@ final as (
 
 )
 
-select * from final
+-- Each code's Vietnamese label beside it (int_code_labels: the registry's choices, the warehouse's codes).
+select
+    labelled.*,
+    {{ code_label('discipline_record', 'staff_category', 'labelled.staff_category') }} as staff_category_vi,
+    {{ code_label('discipline_record', 'misconduct', 'labelled.misconduct') }} as misconduct_vi,
+    {{ code_label('discipline_record', 'sanction', 'labelled.sanction') }} as sanction_vi
+from final as labelled

@@ -27,4 +27,8 @@ final as (
 
 )
 
-select * from final
+-- Each code's Vietnamese label beside it (int_code_labels: the registry's choices, the warehouse's codes).
+select
+    labelled.*,
+    {{ code_label('dissemination_session', 'format', 'labelled.format') }} as format_vi
+from final as labelled

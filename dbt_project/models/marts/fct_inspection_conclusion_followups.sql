@@ -17,9 +17,9 @@ final as (
         concluded_on,
         decision_no,
         inspected_entity,
-        recovery_required_vnd,
-        recovered_vnd,
-        recovery_required_vnd - recovered_vnd as recovery_outstanding_vnd,
+        cast(round(recovery_required_vnd) as bigint) as recovery_required_vnd,
+        cast(round(recovered_vnd) as bigint) as recovered_vnd,
+        cast(round(recovery_required_vnd) as bigint) - cast(round(recovered_vnd) as bigint) as recovery_outstanding_vnd,
         implementation_status,
         updated_on,
         load_id,
@@ -30,4 +30,8 @@ final as (
 
 )
 
-select * from final
+-- Each code's Vietnamese label beside it (int_code_labels: the registry's choices, the warehouse's codes).
+select
+    labelled.*,
+    {{ code_label('inspection_followup', 'implementation_status', 'labelled.implementation_status') }} as implementation_status_vi
+from final as labelled

@@ -22,9 +22,9 @@ final as (
         status,
         conclusion_no,
         concluded_on,
-        violation_vnd,
+        cast(round(violation_vnd) as bigint) as violation_vnd,
         violation_land_m2,
-        recovery_recommended_vnd,
+        cast(round(recovery_recommended_vnd) as bigint) as recovery_recommended_vnd,
         sanctioned_organisations,
         sanctioned_persons,
         referred_to_investigation,
@@ -36,4 +36,9 @@ final as (
 
 )
 
-select * from final
+-- Each code's Vietnamese label beside it (int_code_labels: the registry's choices, the warehouse's codes).
+select
+    labelled.*,
+    {{ code_label('inspection', 'inspection_kind', 'labelled.inspection_kind') }} as inspection_kind_vi,
+    {{ code_label('inspection', 'status', 'labelled.status') }} as status_vi
+from final as labelled

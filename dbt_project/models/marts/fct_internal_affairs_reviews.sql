@@ -25,4 +25,8 @@ final as (
 
 )
 
-select * from final
+-- Each code's Vietnamese label beside it (int_code_labels: the registry's choices, the warehouse's codes).
+select
+    labelled.*,
+    {{ code_label('internal_affairs_review', 'entity_kind', 'labelled.entity_kind') }} as entity_kind_vi
+from final as labelled

@@ -26,4 +26,9 @@ final as (
 
 )
 
-select * from final
+-- Each code's Vietnamese label beside it (int_code_labels: the registry's choices, the warehouse's codes).
+select
+    labelled.*,
+    {{ code_label('personnel_action', 'action', 'labelled.action') }} as action_vi,
+    {{ code_label('personnel_action', 'staff_category', 'labelled.staff_category') }} as staff_category_vi
+from final as labelled

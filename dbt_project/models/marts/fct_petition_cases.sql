@@ -60,4 +60,9 @@ final as (
 
 )
 
-select * from final
+-- Each code's Vietnamese label beside it (int_code_labels: the registry's choices, the warehouse's codes).
+select
+    labelled.*,
+    {{ code_label('warehouse', 'unit_level', 'labelled.unit_level') }} as unit_level_vi,
+    {{ code_label('petition_handling', 'status', 'labelled.case_status') }} as case_status_vi
+from final as labelled

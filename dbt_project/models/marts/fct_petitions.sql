@@ -52,4 +52,15 @@ final as (
 
 )
 
-select * from final
+-- Each code's Vietnamese label beside it (int_code_labels: the registry's choices, the warehouse's codes).
+select
+    labelled.*,
+    {{ code_label('warehouse', 'unit_level', 'labelled.unit_level') }} as unit_level_vi,
+    {{ code_label('petition_handling', 'channel', 'labelled.channel') }} as channel_vi,
+    {{ code_label('petition_handling', 'petition_type', 'labelled.petition_type') }} as petition_type_vi,
+    {{ code_label('petition_handling', 'subject', 'labelled.subject') }} as subject_vi,
+    {{ code_label('petition_handling', 'competence', 'labelled.competence') }} as competence_vi,
+    {{ code_label('petition_handling', 'handling', 'labelled.handling') }} as handling_vi,
+    {{ code_label('petition_handling', 'status', 'labelled.status') }} as status_vi,
+    {{ code_label('petition_handling', 'resolution_round', 'labelled.resolution_round') }} as resolution_round_vi
+from final as labelled

@@ -26,4 +26,10 @@ final as (
 
 )
 
-select * from final
+-- Each code's Vietnamese label beside it (int_code_labels: the registry's choices, the warehouse's codes).
+select
+    labelled.*,
+    {{ code_label('skilful_mobilisation_model', 'field', 'labelled.field') }} as field_vi,
+    {{ code_label('skilful_mobilisation_model', 'model_kind', 'labelled.model_kind') }} as model_kind_vi,
+    {{ code_label('skilful_mobilisation_model', 'status', 'labelled.status') }} as status_vi
+from final as labelled

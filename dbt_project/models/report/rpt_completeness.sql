@@ -129,4 +129,9 @@ final as (
 
 )
 
-select * from final
+-- The codes' Vietnamese labels beside them (int_code_labels).
+select
+    labelled.*,
+    {{ code_label('report', 'scope', 'labelled.scope') }} as scope_vi,
+    {{ code_label('warehouse', 'completeness_status', 'labelled.status') }} as status_vi
+from final as labelled

@@ -19,10 +19,15 @@ select
     period_end,
     scope,
     key,
-    value,
+    -- whole numbers (count, people, vnd) as integers, measured ones (pct, ha) as decimals: each
+    -- figure fills exactly one of the two
+    case when unit not in ('pct', 'ha') then cast(round(value) as bigint) end as value,
+    case when unit in ('pct', 'ha') then cast(value as decimal(18, 2)) end as value_decimal,
     unit,
     label_vi,
     data_runs_to,
-    current_timestamp at time zone 'UTC' as computed_at
+    current_timestamp at time zone 'UTC' as computed_at,
+    {{ code_label('report', 'scope', 'scope') }} as scope_vi,
+    {{ code_label('report', 'unit', 'unit') }} as unit_vi
 from {{ ref('int_report_figures') }}
 where published
