@@ -3,7 +3,10 @@
 The template is generated from the source registry, so the columns clerks fill in are always
 the columns ingestion expects. It looks like the government register: national motto and unit
 in the title block, the form's name, "Đơn vị" and "Năm" lines, the header and the numbered
-"(1) (2) ..." row, drop-down lists on coded columns, and a "Hướng dẫn" (instructions) sheet.
+"(1) (2) ..." row, drop-down lists on coded columns, and a "Hướng dẫn" (instructions) sheet. The
+templates print as the paper form: landscape A4 or A3, ruled lines to fill in, and the
+"Người lập biểu" / "Thủ trưởng đơn vị" signature block in the page footer (not in cells, so no
+reader takes it for a line of the register).
 
 Run ``python -m ingestion.templates`` to rewrite ``templates/*.xlsx``.
 """
@@ -38,6 +41,20 @@ TYPE_VI = {
     "choice": "Chọn trong danh sách",
     "boolean": f"«{YES}» hoặc «{NO}»",
 }
+# The printed form (``printable=True``, the templates clerks are given): ruled lines to fill in by
+# hand, and the signature block in the page footer, where no reader of cells can take it for a
+# line of the register (the parser reads cells only; ruled lines hold no value and are passed over).
+PAPER_A4, PAPER_A3 = 9, 8
+RULED_ROWS = {PAPER_A4: 10, PAPER_A3: 20}  # what one landscape page holds under the title block
+# Usable landscape width in inches (A4 / A3, less 0.3 in margins each side), and the least print
+# scale allowed: the 11 pt text of the form then prints at 9 pt or more.
+PRINT_WIDTH_IN = {PAPER_A4: 11.69 - 0.6, PAPER_A3: 16.54 - 0.6}
+MIN_PRINT_SCALE = 0.85
+SIGNATURE_FOOTER = (
+    '&L&"Times New Roman,Bold"&12Người lập biểu\n&"Times New Roman,Italic"&11(Ký, ghi rõ họ tên)\n\n\n'
+    '&C&"Times New Roman"&10Trang &P/&N'
+    '&R&"Times New Roman,Bold"&12Thủ trưởng đơn vị\n&"Times New Roman,Italic"&11(Ký, ghi rõ họ tên, đóng dấu)\n\n\n'
+)
 
 
 def template_filename(source: Source) -> str:
@@ -46,6 +63,34 @@ def template_filename(source: Source) -> str:
 
 def _width(column: Column) -> int:
     return {"date": 14, "integer": 9, "boolean": 11, "choice": 18}.get(column.type, 22 if not column.personal else 26)
+
+
+def _print_width(column: Column) -> int:
+    """Narrower columns for the printed form, whose headers and cells wrap: the widest register
+    (20 columns) then fits A3 at a readable scale."""
+    if column.name == "seq_no":
+        return 5
+    return {"date": 13, "integer": 7, "number": 10, "boolean": 9, "choice": 12}.get(column.type, 14 if column.personal else 12)
+
+
+def _inches(widths: Iterable[float]) -> float:
+    """Printed width of columns of these widths (in characters): 7w + 5 pixels, 96 to the inch."""
+    return sum(7 * w + 5 for w in widths) / 96
+
+
+def print_layout(columns: tuple[Column, ...]) -> tuple[int, list[float]]:
+    """The paper of the printed form and its column widths: A4 landscape when the form fits its
+    width at MIN_PRINT_SCALE or more, else A3 landscape; a narrow form's columns are widened to
+    fill the page, so the title block has room and hand-written lines have space."""
+    widths = [float(_print_width(c)) for c in columns]
+    paper = PAPER_A4 if _inches(widths) * MIN_PRINT_SCALE <= PRINT_WIDTH_IN[PAPER_A4] else PAPER_A3
+    room = PRINT_WIDTH_IN[paper] * 0.97 - _inches(widths)  # a little slack for rounding
+    stretchable = [i for i, c in enumerate(columns) if c.name != "seq_no"]
+    if room > 0 and stretchable:
+        grow = 1 + room * 96 / (7 * sum(widths[i] for i in stretchable))
+        for i in stretchable:
+            widths[i] = round(widths[i] * grow, 1)
+    return paper, widths
 
 
 def write_register(
@@ -58,6 +103,7 @@ def write_register(
     title_unit_line: str | None = None,
     period: str | None = None,
     authority: str = CITY_AUTHORITY,
+    printable: bool = False,
 ) -> None:
     """Write a workbook in the source's layout; with no rows it is the empty template.
 
@@ -66,9 +112,16 @@ def write_register(
     registers often have. ``period`` ("Tháng 3 năm 2025", "Quý II năm 2025", ...) is written as a
     "Kỳ báo cáo" line under the year: the workbook then covers that period, not the whole year.
     ``authority`` is the title block's first line ("UBND TỈNH LAI CHÂU" for a ward under the province).
+    ``printable`` lays the sheet out as the form clerks print and fill in: landscape A4 or A3 (see
+    print_layout), narrower columns with wrapped headers, ruled lines up to RULED_ROWS, the
+    "Người lập biểu" / "Thủ trưởng đơn vị" signature block and page numbers in the page footer.
+    Without it the layout is the one the bundled sample and the tests' workbooks were written in.
     """
     blanks = set(blank_rows_after)
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    options: dict[str, object] = {"strings_to_formulas": False, "strings_to_urls": False}
+    if printable:  # column widths are counted in the default font's digits: one that every printer has
+        options["default_format_properties"] = {"font_name": "Times New Roman", "font_size": 11}
+    workbook = xlsxwriter.Workbook(str(path), options)
     workbook.set_properties({"title": source.title_vi, "created": FIXED_CREATED, "author": "UBND thành phố Lai Châu"})
     bold_center = workbook.add_format(
         {"bold": True, "align": "center", "valign": "vcenter", "font_name": "Times New Roman", "font_size": 12}
@@ -89,7 +142,7 @@ def write_register(
         }
     )
     numbered = workbook.add_format(
-        {"italic": True, "align": "center", "border": 1, "font_name": "Times New Roman", "font_size": 10}
+        {"italic": True, "align": "center", "border": 1, "font_name": "Times New Roman", "font_size": 11 if printable else 10}
     )
     cell = workbook.add_format({"border": 1, "valign": "top", "text_wrap": True, "font_name": "Times New Roman", "font_size": 11})
     date_column = workbook.add_format({"num_format": "dd/mm/yyyy", "font_name": "Times New Roman", "font_size": 11})
@@ -98,12 +151,18 @@ def write_register(
     )
 
     sheet = workbook.add_worksheet(source.sheet[:31])
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
-    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    sheet.repeat_rows(HEADER_ROW, HEADER_ROW + 1)
     columns = source.columns
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+    sheet.repeat_rows(HEADER_ROW, HEADER_ROW + 1)
+    paper, print_widths = print_layout(columns)
+    if printable:
+        sheet.set_paper(paper)
+        sheet.set_margins(left=0.3, right=0.3, top=0.5, bottom=1.3)
+        sheet.set_footer(SIGNATURE_FOOTER, {"margin": 0.3})
+    else:
+        sheet.set_paper(9)  # A4
+        sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     last = len(columns) - 1
     half = max(2, last // 2)
     sheet.merge_range(0, 0, 0, half - 1, authority, bold_center)
@@ -119,12 +178,13 @@ def write_register(
     if period is not None:
         sheet.write(7, 0, f"Kỳ báo cáo: {period}", plain)
 
-    sheet.set_row(HEADER_ROW, 48)
+    sheet.set_row(HEADER_ROW, 66 if printable else 48)  # printed: up to four wrapped lines
     for index, column in enumerate(columns):
         label = column.header + (" (dd/mm/yyyy)" if column.type == "date" else "")
         sheet.write(HEADER_ROW, index, label, header)
         sheet.write(HEADER_ROW + 1, index, f"({index + 1})", numbered)
-        sheet.set_column(index, index, _width(column), date_column if column.type == "date" else None)
+        width = print_widths[index] if printable else _width(column)
+        sheet.set_column(index, index, width, date_column if column.type == "date" else None)
     sheet.freeze_panes(FIRST_DATA_ROW, 2)
 
     row_index = FIRST_DATA_ROW
@@ -145,6 +205,11 @@ def write_register(
         row_index += 1
         if number in blanks:
             row_index += 1
+    if printable:  # ruled lines to write on: borders only, no value, so readers pass them over
+        for ruled in range(row_index, FIRST_DATA_ROW + RULED_ROWS[paper]):
+            sheet.set_row(ruled, 24)
+            for index, column in enumerate(columns):
+                sheet.write_blank(ruled, index, None, date_cell if column.type == "date" else cell)
 
     last_row = max(row_index, FIRST_DATA_ROW + TEMPLATE_ROWS)
     _instructions(workbook, source, plain, header, cell)
@@ -232,7 +297,7 @@ def write_templates(directory: Path = TEMPLATES_DIR) -> list[Path]:
     written = []
     for source in load_sources():
         path = directory / template_filename(source)
-        write_register(path, source, unit_label=None, year=None)
+        write_register(path, source, unit_label=None, year=None, printable=True)
         written.append(path)
     return written
 

@@ -34,6 +34,7 @@ from reporting.completeness import read_completeness
 from reporting.document import write_results_document
 from reporting.exports import write_exports
 from reporting.figures import read_figures, render_sentences
+from reporting.unit_names import read_unit_names
 
 log = logging.getLogger(__name__)
 
@@ -205,12 +206,13 @@ def _write_reports(
             )
             for request in requests
         ]
+        names = {request.slug: read_unit_names(con, request.unit_id, request.period) for request in requests}
     for request, figures, completeness, appendices in contents:
         line, sent, owed = _completeness_line(completeness)
         sentences = render_sentences(figures, request.period)
         directory = paths.reports / request.slug
         exports = write_exports(directory, request, figures, sentences)
-        exports += write_appendix_exports(directory, request, appendices)
+        exports += write_appendix_exports(directory, request, appendices, names[request.slug])
         exports.append(write_results_document(directory, request, sentences, line if sent < owed else None))
         name = f"{request.unit_name} ({request.unit_code}), {request.period.label_vi}"
         if owed and not sent:

@@ -30,6 +30,7 @@ from pipeline.periods import Period
 from pipeline.report_requests import resolve
 from reporting.appendices import NOT_KEPT, load_definitions, read_appendices, write_appendix_exports
 from reporting.completeness import read_completeness
+from reporting.unit_names import read_unit_names
 from tests.conftest import SAMPLE_LANDING
 
 YEAR_2023 = ("105", dt.date(2023, 1, 1), dt.date(2023, 12, 31))
@@ -151,7 +152,9 @@ def test_report_models_reproduce_2023_and_keep_other_requests(tmp_path):
         assert {table: _rows(con, table, CUT_OFF_2023) for table in year} == before_cut_off
 
     request = resolve(YEAR_2023[0], Period(*YEAR_2023[1:]))
-    written = write_appendix_exports(tmp_path / "reports", request, list(appendices.values()))
+    with duckdb.connect(str(build), read_only=True) as con:
+        names = read_unit_names(con, request.unit_id, request.period)
+    written = write_appendix_exports(tmp_path / "reports", request, list(appendices.values()), names)
     with next(p for p in written if p.name == "phu-luc-i_105_2023-01-01_2023-12-31.csv").open(encoding="utf-8-sig") as handle:
         printed = list(csv.reader(handle))
     assert printed[1][:3] == ["1", "Văn phòng HĐND và UBND thành phố Lai Châu", NOT_KEPT]
