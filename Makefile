@@ -18,10 +18,11 @@ PERIOD_END ?= 2023-12-31
 
 # Programs the tests drive for real, from Debian's packages: LibreOffice renders the report and the
 # printable forms to PDF, poppler's pdftotext/pdftoppm read the pages, Chromium loads the overview
-# page offline, Liberation fonts stand in for Times New Roman with the same metrics, and Docker
+# page offline, Liberation fonts 2.x (with Vietnamese glyphs) stand in for Times New Roman with the
+# same metrics, and Docker
 # Compose's own parser validates docker-compose.yml (no Docker engine runs on CI).
 SYSTEM_PROGRAMS := soffice pdftotext pdftoppm chromium docker-compose
-SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium fonts-liberation docker-compose
+SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils chromium fonts-liberation2 docker-compose
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
