@@ -199,7 +199,9 @@ def test_another_unit_gets_its_own_names_and_placeholders(sample_build, tmp_path
     assert header.split("\n")[:2] == ["ỦY BAN NHÂN DÂN", issuer]
     assert "thành phố" not in text.all.lower()
     assert f"của {committee}./." in text.all
-    assert text.all.count("[Chưa có số liệu:") == len(placed_keys())
+    empty_appendix = "[Chưa có số liệu: chưa có đơn vị nào gửi sổ, biểu mẫu cho phụ lục này trong kỳ]"
+    assert text.all.count(empty_appendix) == len(load_definitions()["appendices"])
+    assert text.all.count("[Chưa có số liệu:") == len(placed_keys()) + len(load_definitions()["appendices"])
     assert len(text.footnotes) >= 5 and all("[Chưa có số liệu:" in note for note in text.footnotes.values())
     assert "?" not in text.all and "{{" not in text.all and "SỐ LIỆU CHƯA ĐẦY ĐỦ" not in text.all
 
