@@ -32,6 +32,7 @@ from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
+from lxml import etree
 
 from reporting.appendices import load_definitions
 from reporting.figures import load_catalogue
@@ -113,6 +114,34 @@ def heading(container, text: str, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before: floa
     return para(container, [(text, "b")], align=align, before=before)
 
 
+# Child order the schema requires (Word refuses a document whose properties are out of order).
+_TBLPR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc",
+                "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption",
+                "tblDescription"]  # fmt: skip
+_PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct",
+              "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+              "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+              "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"]  # fmt: skip
+_SETTINGS_AFTER_FOOTNOTEPR = ["endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema", "themeFontLang",
+                              "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
+                              "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
+                              "doNotEmbedSmartTags", "decimalSymbol", "listSeparator"]  # fmt: skip
+
+
+def _insert_ordered(parent, child, order: list[str]) -> None:
+    """Puts ``child`` before the first sibling the schema orders after it, replacing its like."""
+    name = etree.QName(child).localname
+    for old in parent.findall(qn(f"w:{name}")):
+        parent.remove(old)
+    later = set(order[order.index(name) + 1 :])
+    successor = next((e for e in parent if etree.QName(e).localname in later), None)
+    if successor is not None:
+        successor.addprevious(child)
+    else:
+        parent.append(child)
+
+
 def rule(cell, indent_cm: float) -> None:
     """A short centred rule under a header line (a bottom border on an empty paragraph)."""
     paragraph = cell.add_paragraph()
@@ -121,26 +150,23 @@ def rule(cell, indent_cm: float) -> None:
     fmt.space_after = Pt(2)
     fmt.line_spacing = Pt(2)
     ppr = paragraph._p.get_or_add_pPr()
-    ppr.append(parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>'))
+    border = parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>')
+    _insert_ordered(ppr, border, _PPR_ORDER)
 
 
 def _no_borders(table) -> None:
-    tblpr = table._tbl.tblPr
-    tblpr.append(
-        parse_xml(
-            f"<w:tblBorders {nsdecls('w')}>"
-            + "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-            + "</w:tblBorders>"
-        )
+    borders = parse_xml(
+        f"<w:tblBorders {nsdecls('w')}>"
+        + "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+        + "</w:tblBorders>"
     )
+    _insert_ordered(table._tbl.tblPr, borders, _TBLPR_ORDER)
 
 
 def _widths(table, widths_cm: list[float]) -> None:
     """Fixed column widths: the grid, and each cell's width as the sum of the columns it spans
     (LibreOffice lays a table out by these, Word by the grid)."""
-    table.autofit = False
-    tblpr = table._tbl.tblPr
-    tblpr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
+    table.autofit = False  # w:tblLayout fixed
     grid = table._tbl.tblGrid
     for col, width in zip(grid.findall(qn("w:gridCol")), widths_cm, strict=True):
         col.set(qn("w:w"), str(int(Cm(width).twips)))
@@ -339,9 +365,8 @@ def _appendix(document, spec: dict, number: str, first: bool) -> None:
     table = document.add_table(rows=12, cols=count)
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table._tbl.tblPr.append(  # narrow cell margins: 15 figures side by side on a landscape page
-        parse_xml(f'<w:tblCellMar {nsdecls("w")}><w:left w:w="40" w:type="dxa"/><w:right w:w="40" w:type="dxa"/></w:tblCellMar>')
-    )
+    margins = f'<w:tblCellMar {nsdecls("w")}><w:left w:w="40" w:type="dxa"/><w:right w:w="40" w:type="dxa"/></w:tblCellMar>'
+    _insert_ordered(table._tbl.tblPr, parse_xml(margins), _TBLPR_ORDER)  # narrow: 15 figures side by side
     usable = 29.7 - 2.5 - 1.5 - 0.2
     unit_w, note_w, stt_w = (4.0, 2.4, 0.9) if len(columns) > 10 else (6.5, 5.0, 1.1)
     weights = [2.0 if c["name"].endswith("_vnd") else 1.0 for c in columns]
@@ -424,17 +449,10 @@ def _footnotes_part(document) -> None:
     document.part.relate_to(part, RT.FOOTNOTES)
     settings = document.settings.element
     footnote_pr = parse_xml(f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>')
-    after = [settings.find(qn(t)) for t in ("w:endnotePr", "w:compat", "w:rsids")]
-    successor = next((element for element in after if element is not None), None)
-    if successor is not None:
-        successor.addprevious(footnote_pr)
-    else:
-        settings.append(footnote_pr)
+    _insert_ordered(settings, footnote_pr, ["footnotePr", *_SETTINGS_AFTER_FOOTNOTEPR])
 
 
 def _xml(element) -> str:
-    from lxml import etree
-
     text = etree.tostring(element, encoding="unicode")
     return text.replace(f" {nsdecls('w')}", "")
 
