@@ -31,9 +31,9 @@ from pipeline.validation import data_docs_index, validate_warehouse
 from pipeline.warehouse import publish, start_build
 from reporting.appendices import read_appendices, write_appendix_exports
 from reporting.completeness import read_completeness
-from reporting.document import write_results_document
 from reporting.exports import write_exports
 from reporting.figures import read_figures, render_sentences
+from reporting.report_document import write_report_document
 from reporting.unit_names import read_unit_names
 
 log = logging.getLogger(__name__)
@@ -203,17 +203,18 @@ def _write_reports(
                 read_figures(con, request.unit_code, request.period.start, request.period.end),
                 read_completeness(con, request.unit_code, request.period.start, request.period.end),
                 read_appendices(con, request.unit_code, request.period.start, request.period.end),
+                read_unit_names(con, request.unit_id, request.period),
             )
             for request in requests
         ]
-        names = {request.slug: read_unit_names(con, request.unit_id, request.period) for request in requests}
-    for request, figures, completeness, appendices in contents:
+    for request, figures, completeness, appendices, names in contents:
         line, sent, owed = _completeness_line(completeness)
         sentences = render_sentences(figures, request.period)
         directory = paths.reports / request.slug
         exports = write_exports(directory, request, figures, sentences)
-        exports += write_appendix_exports(directory, request, appendices, names[request.slug])
-        exports.append(write_results_document(directory, request, sentences, line if sent < owed else None))
+        exports += write_appendix_exports(directory, request, appendices, names)
+        incomplete = line if sent < owed else None
+        exports.append(write_report_document(directory, request, names, sentences, appendices, incomplete))
         name = f"{request.unit_name} ({request.unit_code}), {request.period.label_vi}"
         if owed and not sent:
             nothing_sent.append(name)

@@ -24,6 +24,7 @@ from ingestion.registry import load_sources
 from ingestion.units import UnitDirectory
 from pipeline import runlock
 from pipeline.paths import DataPaths
+from reporting.report_document import read_document_text
 from tests.conftest import FIGURES_FILE, OFFICE, REPO_ROOT, SAMPLE_LANDING, mail_body
 from tests.workbooks import visit, write_corrupt, write_reception
 
@@ -198,8 +199,8 @@ def test_a_missing_ward_is_flagged_not_counted_as_zero_and_a_refused_one_as_reje
     assert report["completeness"]["citizen_reception"]["rejected"] == ["Phường Đông Phong"]
     assert report["completeness"]["citizen_reception"]["rate_pct"] == 75.0
     assert (report["registers_owed"], report["registers_sent"]) == (66, 64)
-    document = (paths.reports / REPORT_DIR_2023 / f"bao-cao-ket-qua_{REPORT_DIR_2023}.txt").read_text(encoding="utf-8")
-    assert "SỐ LIỆU CHƯA ĐẦY ĐỦ - 64/66 sổ, biểu mẫu đã gửi" in document and "Phường Đoàn Kết" in document
+    document = read_document_text(paths.reports / REPORT_DIR_2023 / f"bao-cao_{REPORT_DIR_2023}.docx").all
+    assert "SỐ LIỆU CHƯA ĐẦY ĐỦ – 64/66 sổ, biểu mẫu đã gửi" in document and "Phường Đoàn Kết" in document
 
 
 def sha(path: Path) -> str:
@@ -278,7 +279,7 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
     assert list(paths.validation.rglob("index.html"))
     assert "fct_citizen_receptions" in (paths.dbt_artifacts / "docs" / "index.html").read_text(encoding="utf-8")
     assert_appendices_agree_with_the_report(paths, expected)
-    document = (paths.reports / REPORT_DIR_2023 / f"bao-cao-ket-qua_{REPORT_DIR_2023}.txt").read_text(encoding="utf-8")
+    document = read_document_text(paths.reports / REPORT_DIR_2023 / f"bao-cao_{REPORT_DIR_2023}.docx").all
     for section in ("1. Việc tổ chức quán triệt", "3. Việc thực hiện Quy chế dân chủ", "5. Việc thực hiện cải cách hành chính"):
         assert section in document
     assert "2111 lượt người được tham gia học tập, quán triệt" in document

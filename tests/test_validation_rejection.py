@@ -18,6 +18,7 @@ from ingestion.loader import request_requeue, sha256_of
 from pipeline import runlock, stages
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
+from reporting.report_document import read_document_text
 from tests.conftest import SAMPLE_LANDING
 from tests.test_e2e import expected_figures, mismatches, published_figures
 from tests.workbooks import sample_rows, visit, write_reception, write_source
@@ -168,8 +169,8 @@ def test_a_first_deployment_validates_and_publishes(data_dir):
     with pytest.raises(DataCheckFailed, match="Nothing was sent for: Thành phố Lai Châu"):
         run_stages(paths, "empty")
     assert paths.warehouse.exists() and runlock.holder(paths) is None
-    document = paths.reports / "105_2023-01-01_2023-12-31" / "bao-cao-ket-qua_105_2023-01-01_2023-12-31.txt"
-    assert "SỐ LIỆU CHƯA ĐẦY ĐỦ - 0/66" in document.read_text(encoding="utf-8")
+    document = paths.reports / "105_2023-01-01_2023-12-31" / "bao-cao_105_2023-01-01_2023-12-31.docx"
+    assert "SỐ LIỆU CHƯA ĐẦY ĐỦ – 0/66" in read_document_text(document).all
     write_reception(paths.landing / "2023" / "so-tiep-cong-dan_2023_phuong-tan-phong.xlsx", "Phường Tân Phong",
                     [visit(dt.date(2023, 3, 1), "TP-1", people=2)])  # fmt: skip
     run_stages(paths, "one-workbook")
