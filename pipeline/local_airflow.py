@@ -137,6 +137,9 @@ class LocalAirflow:
             _signal_group(process.pid, signal.SIGKILL)
             if process.poll() is None:
                 process.wait(timeout=10)
+        deadline = time.monotonic() + 10  # killed children of a killed leader take a moment to be reaped
+        while time.monotonic() < deadline and any(_group_alive(p.pid) for p in self.processes.values()):
+            time.sleep(0.2)
         return [p.pid for p in self.processes.values() if _group_alive(p.pid)]
 
 
