@@ -34,6 +34,7 @@ from reporting.completeness import read_completeness
 from reporting.document import write_results_document
 from reporting.exports import write_exports
 from reporting.figures import read_figures, render_sentences
+from reporting.unit_names import read_unit_names
 
 log = logging.getLogger(__name__)
 
@@ -202,12 +203,13 @@ def _write_reports(
                 read_figures(con, request.unit_code, request.period.start, request.period.end),
                 read_completeness(con, request.unit_code, request.period.start, request.period.end),
                 read_appendices(con, request.unit_code, request.period.start, request.period.end),
+                read_unit_names(con, request.unit_id, request.period),
             )
             for request in requests
         ]
-    for request, figures, completeness, appendices in contents:
+    for request, figures, completeness, appendices, names in contents:
         line, sent, owed = _completeness_line(completeness)
-        sentences = render_sentences(figures, request.period)
+        sentences = render_sentences(figures, request.period, names)
         directory = paths.reports / request.slug
         exports = write_exports(directory, request, figures, sentences)
         exports += write_appendix_exports(directory, request, appendices)
