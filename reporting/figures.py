@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from ingestion.registry import load_sources
 from pipeline.periods import Period
 from reporting.unit_names import UnitNames
 
@@ -121,7 +122,7 @@ def format_above(value: float) -> str:
 
 def in_sentence(label: str) -> str:
     """A choice label as it reads after a noun ("viên chức giáo dục"): its first letter lower-cased,
-    unless it names a body by an abbreviation ("Ban QLDA", "UBND xã, phường"), which keeps its
+    unless it names a body by an abbreviation ("Ban QLDA", "UBND cấp xã"), which keeps its
     capitals as the name of an organisation does."""
     if any(len(word) >= 2 and word.isupper() for word in re.split(r"[\s,&()-]+", label)):
         return label
@@ -132,8 +133,6 @@ def in_sentence(label: str) -> str:
 def choice_labels(source_id: str, column: str) -> tuple[tuple[str, str], ...]:
     """(code, label) of a registry choice column, in the registry's order: the labels clerks pick
     are the names sentences use for them (ingestion/sources/<source>.yml)."""
-    from ingestion.registry import load_sources
-
     source = next(s for s in load_sources() if s.id == source_id)
     choices = next(c for c in source.columns if c.name == column).choices
     first = {}

@@ -246,6 +246,17 @@ def test_a_sentence_whose_figures_are_missing_is_left_out_even_in_a_choice_list(
     assert "personnel.decisions" not in sentences(figs)
 
 
+def test_every_figure_the_catalogue_names_is_in_the_figure_catalogue():
+    seed = (REPO_ROOT / "dbt_project" / "seeds" / "reference" / "report_figures.csv").read_text(encoding="utf-8")
+    keys = {line.split(",")[0] for line in seed.splitlines()[1:]}
+    text = yaml.safe_dump(load_catalogue()["sentences"], allow_unicode=True, width=100000)
+    named = set(re.findall(r"\{([a-z_]+\.[a-z_.]+)(?:@[a-z_]+)?(?:\|[a-z]+)?\}", text))
+    named |= set(re.findall(r"when: '?\[?([a-z_]+\.[a-z_]+)", text))
+    figure_keys = {k for k in named if not k.startswith("unit.")}
+    assert len(figure_keys) > 60
+    assert figure_keys - keys == set()
+
+
 # -- the sector choice, from the registry to the report ---------------------------------------------
 
 
