@@ -5,6 +5,7 @@ choice. The 2023 sample still gives the seed report's wording byte for byte."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -13,7 +14,11 @@ import duckdb
 import pytest
 import yaml
 
+from ingestion.errors import WorkbookRejected
+from ingestion.parser import parse_workbook
 from ingestion.registry import load_sources
+from ingestion.templates import write_register
+from ingestion.units import UnitDirectory
 from pipeline.periods import Period
 from reporting.figures import (
     Figure,
@@ -267,6 +272,33 @@ def test_every_sector_of_the_registry_has_its_figure_in_the_catalogue():
     model = (REPO_ROOT / "dbt_project" / "models" / "intermediate" / "report" / "int_report_figures.sql").read_text()
     assert all(f"'{code}'" in model for code in SECTORS)
     assert "ilike" not in model and "is_education_sector" not in model
+
+
+def _decision(sector: str | None = None) -> dict:
+    row = {"seq_no": 1, "decision_no": "12/QĐ-UBND", "decided_on": dt.date(2023, 3, 1), "action": "Thôi việc"}
+    row |= {"staff_category": "Viên chức", "people": 2, "person_names": "Nguyễn Văn Thử"}
+    return row if sector is None else row | {"sector": sector}
+
+
+def test_the_sector_is_read_as_a_choice_and_free_text_is_refused_with_the_list(tmp_path):
+    units = UnitDirectory.from_seed()
+    source = next(s for s in load_sources() if s.id == "personnel_action")
+    good = tmp_path / "so-quyet-dinh-can-bo_2023_phong-noi-vu.xlsx"
+    write_register(good, source, "Phòng Nội vụ thành phố", 2023, [_decision("Giáo dục"), _decision("Ban QLDA")])
+    assert parse_workbook(good, source, units).columns["sector"] == ["education", "project_management"]
+    # the free text registers held before the column was a choice: refused, naming the choices
+    old = tmp_path / "so-quyet-dinh-can-bo_2023_cu.xlsx"
+    write_register(old, source, "Phòng Nội vụ thành phố", 2023, [_decision("Sự nghiệp GD&ĐT")])
+    with pytest.raises(WorkbookRejected) as caught:
+        parse_workbook(old, source, units)
+    (error,) = caught.value.errors
+    assert error.rule == "not_in_choices" and "Lĩnh vực" in error.column and error.row == 11
+    assert "«Giáo dục»" in error.vi and "«Ban QLDA»" in error.vi and "is not one of" in error.en
+    # a workbook made before the column existed still loads: no sector, counted as other by dbt
+    older = tmp_path / "so-quyet-dinh-can-bo_2023_truoc.xlsx"
+    without = dataclasses.replace(source, columns=tuple(c for c in source.columns if c.name != "sector"))
+    write_register(older, without, "Phòng Nội vụ thành phố", 2023, [_decision()])
+    assert parse_workbook(older, source, units).columns["sector"] == [None]
 
 
 # -- the bundled sample, 105/2023 -------------------------------------------------------------------
