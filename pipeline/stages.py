@@ -209,7 +209,7 @@ def _write_reports(
         ]
     for request, figures, completeness, appendices, names in contents:
         line, sent, owed = _completeness_line(completeness)
-        sentences = render_sentences(figures, request.period)
+        sentences = render_sentences(figures, request.period, names)
         directory = paths.reports / request.slug
         exports = write_exports(directory, request, figures, sentences)
         exports += write_appendix_exports(directory, request, appendices, names)

@@ -10,33 +10,35 @@ import random
 from sample_data.common import YEAR, WorkbookSpec, split
 
 UNIT = ("phong-noi-vu", "Phòng Nội vụ thành phố")
-GD = "Sự nghiệp GD&ĐT"
-SMART_CITY = "Trung tâm giám sát, điều hành đô thị thông minh"
+# sectors as the register's «Lĩnh vực» choice names them (ingestion/sources/personnel_action.yml)
+GD = "Giáo dục"
+OFFICES = "Cơ quan chuyên môn"
+OTHER = "Khác"  # the smart-city monitoring centre
 
 # action, staff category, sector, people in each decision
 PERSONNEL = [
-    ("Bổ nhiệm", "Công chức thành phố", "Phòng chuyên môn", [1, 1, 1, 1]),
+    ("Bổ nhiệm", "Công chức thành phố", OFFICES, [1, 1, 1, 1]),
     ("Bổ nhiệm", "Viên chức", GD, [1, 1, 2, 1, 1, 1]),
-    ("Điều động và bổ nhiệm", "Công chức thành phố", "Phòng chuyên môn", [1, 1]),
+    ("Điều động và bổ nhiệm", "Công chức thành phố", OFFICES, [1, 1]),
     ("Bổ nhiệm lại", "Viên chức", GD, [1, 1]),
     ("Kéo dài thời gian giữ chức vụ", "Viên chức", GD, [1, 1, 1]),
     ("Giao phụ trách trường học", "Viên chức", GD, [1]),
-    ("Trưng tập", "Công chức thành phố", SMART_CITY, [3]),
-    ("Trưng tập", "Viên chức", SMART_CITY, [5]),
+    ("Trưng tập", "Công chức thành phố", OTHER, [3]),
+    ("Trưng tập", "Viên chức", OTHER, [5]),
     ("Điều chuyển do sáp nhập trường", "Viên chức", GD, [41, 27]),
     ("Điều chuyển do sáp nhập trường", "Người lao động", GD, [7]),
     ("Điều chuyển theo quy định số lượng trường, lớp", "Viên chức", GD, [9, 8]),
     ("Điều chuyển theo quy định số lượng trường, lớp", "Người lao động", GD, [3]),
-    ("Tiếp nhận", "Công chức thành phố", "Phòng chuyên môn", [1, 1]),
+    ("Tiếp nhận", "Công chức thành phố", OFFICES, [1, 1]),
     ("Tiếp nhận", "Viên chức", GD, [15, 10]),
-    ("Chuyển công tác theo nguyện vọng", "Công chức thành phố", "Phòng chuyên môn", [2]),
+    ("Chuyển công tác theo nguyện vọng", "Công chức thành phố", OFFICES, [2]),
     ("Chuyển công tác theo nguyện vọng", "Viên chức", GD, [6, 5]),
     ("Nghỉ hưu", "Viên chức", GD, [3, 5]),
     ("Thôi việc", "Viên chức", GD, [2, 3]),
-    ("Thôi việc", "Viên chức", "Ban Quản lý dự án", [1]),
+    ("Thôi việc", "Viên chức", "Ban QLDA", [1]),
     ("Tinh giản biên chế", "Viên chức", GD, [4]),
     ("Chuyển đổi vị trí công tác", "Viên chức", GD, [2]),
-    ("Chuyển đổi vị trí công tác", "Công chức cấp xã", "UBND các xã, phường", [4, 3]),
+    ("Chuyển đổi vị trí công tác", "Công chức cấp xã", "UBND cấp xã", [4, 3]),
 ]
 
 # giver, award, recipient kind, total recipients, decisions it is spread over

@@ -17,6 +17,7 @@ from pipeline.periods import Period
 from pipeline.report_requests import resolve
 from reporting.exports import write_exports
 from reporting.figures import Figure, Sentence, format_vi, read_figures, render_sentences
+from reporting.unit_names import UnitNames, read_unit_names
 from tests.conftest import FIGURES_FILE
 
 YEAR_2023 = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
@@ -41,8 +42,9 @@ def test_sentence_for_a_period_not_starting_on_1_january():
         for s, v in (("total", 3), ("own_bodies", 1), ("subunits", 2))
     ]
     period = Period(dt.date(2022, 12, 15), dt.date(2023, 12, 14))
-    (sentence,) = render_sentences(figures, period)
-    assert sentence.text_vi.startswith("Từ ngày 15/12/2022 đến ngày 14/12/2023 đã tiếp tổng số 3 lượt = 3 người")
+    city = UnitNames("105", "Lai Châu", "Thành phố Lai Châu", "city", "thành phố", ("commune", "ward"))
+    (sentence,) = render_sentences(figures, period, city)
+    assert sentence.text_vi.startswith("Từ ngày 15/12/2022 đến ngày 14/12/2023 đã tiếp tổng số 03 lượt = 03 người")
 
 
 def test_a_sentence_whose_figures_are_missing_is_not_rendered_with_blanks():
@@ -113,7 +115,8 @@ def test_sentences_are_rendered_from_report_figures_and_their_details(sample_war
     period = Period(*YEAR_2023)
     with duckdb.connect(str(build), read_only=True) as con:
         figures = read_figures(con, "105", *YEAR_2023)
-    stored = {s.key: s.text_vi for s in render_sentences(figures, period)}
+        names = read_unit_names(con, "tp_lai_chau", period)
+    stored = {s.key: s.text_vi for s in render_sentences(figures, period, names)}
     assert not all(f.published for f in figures)  # the footnote 7 details come from report.figure_details
     assert stored["reception.summary"] == (
         "Từ đầu năm đã tiếp tổng số 44 lượt = 47 người = 44 vụ việc (trong đó: Cấp thành phố 28 lượt = "

@@ -188,19 +188,22 @@ personnel_actions as (
             where counted.action = 'received' and counted.staff_category = 'city_civil_servant'), 0)::double
             as "personnel.received_city_civil_servants",
         coalesce(sum(counted.people) filter (
-            where counted.action = 'received' and counted.staff_category = 'public_employee' and counted.is_education_sector), 0)::double
+            where counted.action = 'received' and counted.staff_category = 'public_employee' and counted.sector = 'education'), 0)::double
             as "personnel.received_education_public_employees",
         coalesce(sum(counted.people) filter (
             where counted.action = 'transferred_out'
                 and counted.staff_category in ('city_civil_servant', 'commune_civil_servant')), 0)::double
             as "personnel.transferred_out_civil_servants",
         coalesce(sum(counted.people) filter (
-            where counted.action = 'transferred_out' and counted.staff_category = 'public_employee' and counted.is_education_sector), 0)::double
+            where counted.action = 'transferred_out' and counted.staff_category = 'public_employee' and counted.sector = 'education'), 0)::double
             as "personnel.transferred_out_education_public_employees",
-        coalesce(sum(counted.people) filter (where counted.action = 'resigned' and counted.is_education_sector), 0)::double
-            as "personnel.resigned_education",
-        coalesce(sum(counted.people) filter (where counted.action = 'resigned' and not counted.is_education_sector), 0)::double
-            as "personnel.resigned_other"
+        -- resignations by sector, one figure per code of the register's «Lĩnh vực» choice (the
+        -- sentence names each sector by its label: "05 viên chức giáo dục, 01 viên chức Ban QLDA")
+        {%- for sector in ['education', 'health', 'culture', 'project_management', 'specialised_office',
+                           'commune_government', 'other'] %}
+        coalesce(sum(counted.people) filter (where counted.action = 'resigned' and counted.sector = '{{ sector }}'), 0)::double
+            as "personnel.resigned_{{ sector }}"{{ "," if not loop.last }}
+        {%- endfor %}
     from scopes
     left join {{ ref('int_report_personnel_actions') }} as counted
         on {{ in_report_scope('counted') }}

@@ -1,6 +1,6 @@
--- Personnel decisions counted in each report request, by the day of the decision. The education
--- sector (sự nghiệp GD&ĐT) is recognised once here, with or without diacritics; a row with no
--- sector is not education.
+-- Personnel decisions counted in each report request, by the day of the decision. `sector` is the
+-- register's «Lĩnh vực» choice (a code, ingestion/sources/personnel_action.yml); a line whose
+-- clerk left it blank counts as `other`, so the report's per-sector figures add up to the whole.
 
 with
 
@@ -8,18 +8,9 @@ counted as (
 
     {{ report_rows('fct_personnel_actions', 'fact.decided_on') }}
 
-),
-
-sectors as (
-
-    select
-        *,
-        strip_accents(replace(lower(coalesce(sector, '')), 'đ', 'd')) as sector_folded
-    from counted
-
 )
 
 select
-    * exclude (sector_folded),
-    sector_folded like '%gd%dt%' or sector_folded like '%giao duc%' as is_education_sector
-from sectors
+    * exclude (sector),
+    coalesce(sector, 'other') as sector
+from counted
