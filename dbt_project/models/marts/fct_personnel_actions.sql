@@ -30,5 +30,6 @@ final as (
 select
     labelled.*,
     {{ code_label('personnel_action', 'action', 'labelled.action') }} as action_vi,
-    {{ code_label('personnel_action', 'staff_category', 'labelled.staff_category') }} as staff_category_vi
+    {{ code_label('personnel_action', 'staff_category', 'labelled.staff_category') }} as staff_category_vi,
+    {{ code_label('personnel_action', 'sector', 'labelled.sector') }} as sector_vi
 from final as labelled
