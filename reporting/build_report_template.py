@@ -270,7 +270,7 @@ def _body(document) -> None:
     heading(document, "Phần thứ nhất", align=c)
     heading(document, "KẾT QUẢ CÔNG TÁC DÂN VẬN {{ period_upper }}", align=c, before=0)
     heading(document, "I. ĐẶC ĐIỂM TÌNH HÌNH")
-    para(document, [todo("đặc điểm tình hình của địa phương (vị trí, diện tích, dân số, dân tộc, đơn vị hành chính)")])
+    para(document, [todo("vị trí, vai trò của địa phương"), " ", *data("profile.summary"), "."])
     heading(document, "1. Thuận lợi")
     para(document, [todo("những thuận lợi trong kỳ")])
     heading(document, "2. Khó khăn")

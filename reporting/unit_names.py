@@ -51,6 +51,8 @@ class UnitNames:
     kind: str  # city (dim_admin_unit.unit_kind)
     kind_vi: str  # thành phố
     subunit_kinds: tuple[str, ...] = ()  # kinds of the units directly below it during the period
+    # (kind, short name) of those units, in the report's order ("Đoàn Kết", "Tân Phong", ...)
+    subunits: tuple[tuple[str, str], ...] = ()
 
     @property
     def committee(self) -> str:
@@ -83,6 +85,25 @@ class UnitNames:
         return "cấp " + ", ".join(name for name, _ in tiers)
 
     @property
+    def kind_title(self) -> str:
+        """The kind starting a sentence: "Thành phố", "Phường", "Tỉnh"."""
+        return self.kind_vi[:1].upper() + self.kind_vi[1:]
+
+    def _names_of(self, kind: str) -> str | None:
+        names = [name for k, name in self.subunits if k == kind]
+        return ", ".join(names) or None
+
+    @property
+    def ward_names(self) -> str | None:
+        """"Đoàn Kết, Tân Phong, Đông Phong, Quyết Tiến, Quyết Thắng" (None: no ward below it)."""
+        return self._names_of("ward")
+
+    @property
+    def commune_names(self) -> str | None:
+        """"Sùng Phài, San Thàng" (None: no commune below it)."""
+        return self._names_of("commune")
+
+    @property
     def place(self) -> str:
         """The place on the date line: a province by its name ("Lai Châu"), any other unit by its
         full name ("Thành phố Lai Châu", as the 2023 report writes it)."""
@@ -98,12 +119,12 @@ def read_unit_names(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period
     if row is None:
         raise LookupError(f"unit {unit_id!r} is not in marts.dim_admin_unit")
     code, name, full_name, kind = row
-    kinds = con.execute(
+    below = con.execute(
         """
-        select distinct unit_kind from marts.dim_admin_unit
+        select unit_kind, unit_name from marts.dim_admin_unit
         where parent_unit_id = ? and unit_kind <> 'city_body'
           and valid_from <= ? and coalesce(valid_to, date '9999-12-31') >= ?
-        order by 1
+        order by report_order nulls last, unit_name
         """,
         [unit_id, period.end, period.start],
     ).fetchall()
@@ -113,5 +134,6 @@ def read_unit_names(con: duckdb.DuckDBPyConnection, unit_id: str, period: Period
         full_name=full_name,
         kind=kind,
         kind_vi=_KIND_VI.get(kind, kind),
-        subunit_kinds=tuple(k for (k,) in kinds),
+        subunit_kinds=tuple(sorted({kind for kind, _ in below})),
+        subunits=tuple((kind, name) for kind, name in below),
     )

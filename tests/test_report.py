@@ -126,7 +126,7 @@ def test_sentences_are_rendered_from_report_figures_and_their_details(sample_war
         "Tiếp nhận đối với 27 công chức, viên chức (02 công chức thành phố, 25 viên chức sự nghiệp GD&ĐT)"
         in (stored["personnel.decisions"])
     )
-    assert len(stored) == 13
+    assert len(stored) == 14
 
 
 def test_other_requests_are_added_beside_the_default_one_and_a_year_without_registers_is_unknown(sample_warehouse, tmp_path):
