@@ -148,6 +148,10 @@ def test_every_table_and_column_of_the_marts_and_report_has_a_comment(warehouse)
     described = {(t, c): comment for _, t, c, _, comment in columns}
     assert "pseudonym" in described[("fct_citizen_receptions", "citizen_key")]
     assert "Vietnamese label" in described[("fct_petitions", "status_vi")]
+    # DESCRIBE with the comments: the table macro the build leaves in the warehouse
+    rows = warehouse.execute("from describe_with_comments('marts', 'fct_petitions')").fetchall()
+    assert [r[0] for r in rows] == [c for s, t, c, _, _ in columns if (s, t) == ("marts", "fct_petitions")]
+    assert all((r[3] or "").strip() for r in rows)
 
 
 def test_counts_and_money_are_integers_and_dates_are_dates(warehouse):
