@@ -34,6 +34,7 @@ from reporting.completeness import read_completeness
 from reporting.document import write_results_document
 from reporting.exports import write_exports
 from reporting.figures import read_figures, render_sentences
+from reporting.overview import write_overview
 
 log = logging.getLogger(__name__)
 
@@ -241,6 +242,7 @@ def _write_reports(
         "rejected": (validation_summary or {}).get("rejected", []),
         "file": str(file),
     }
+    summary["overview"] = str(write_overview(paths, run_id, summary, validation_summary))
     file.write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     for entry in written:
         log.info("%s (%s), %s: %d figure(s); %s", entry["reporting_unit_name"], entry["reporting_unit_code"],
