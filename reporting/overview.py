@@ -583,7 +583,7 @@ th.unit{white-space:nowrap;font-weight:normal;text-align:left}
 .sent{background:#d9f0df;color:#17572c}.late{background:#fff1c9;color:#7a5200}.rejected{background:#f8d3d6;color:#84202b}
 .not-sent{background:#e7e9ee;color:#39414d}td.none,span.none{color:#9aa3ae;text-align:center}
 .legend span{margin-right:6px;display:inline-block}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:14px}svg.chart{width:100%;height:auto}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:14px;align-items:start}svg.chart{width:100%;height:auto}
 figure.chart-box{margin:0;padding:8px;border:1px solid #e3e7ee;border-radius:6px;background:#fff}
 .empty,.note{color:#4a5566}.ok{color:#1d7a3e}.warn{color:#b23a48;font-weight:bold}
 .problem{border-left:4px solid #b23a48;padding:4px 12px;margin:8px 0;background:#fdf6f7}
