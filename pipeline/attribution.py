@@ -70,6 +70,7 @@ class FailingRowFinder:
 
             self._context = gx.get_context(mode="ephemeral")
             self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
+            self._context.variables.analytics_enabled = False
         return self._context
 
     def failing_rows(self, frame, expectation: str, kwargs: dict, lineage: list[str] | None) -> list[FailingRow] | None:

@@ -58,14 +58,16 @@ def failed_nodes(paths: DataPaths) -> list[str]:
 
 
 def report_vars(requests: list[dict] | None) -> list[str]:
-    """``--vars`` naming the reports dbt builds and the deployment's provinces (dbt_project.yml has
+    """``--vars`` naming the reports dbt builds, with the same period of the year before of each
+    (report_requests.with_previous_year), and the deployment's provinces (dbt_project.yml has
     the bundled sample's report and Lai Châu as defaults), so dbt and ingestion agree on both."""
+    from pipeline.report_requests import with_previous_year
     from reference.deployment import PROVINCES_ENV, deployment_provinces
 
     values: dict[str, object] = {}
     if requests:
-        keys = ("reporting_unit_code", "period_start", "period_end")
-        values["report_requests"] = [{k: r[k] for k in keys} for r in requests]
+        # each request's same period of the year before too: the overview's comparison column
+        values["report_requests"] = with_previous_year(requests)
     if os.environ.get(PROVINCES_ENV):
         values["deployment_provinces"] = list(deployment_provinces())
     return ["--vars", json.dumps(values)] if values else []

@@ -216,6 +216,38 @@ def plan(
     return requests
 
 
+def _year_before(day: dt.date) -> dt.date:
+    """The same day a year earlier; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def same_period_last_year(request: ReportRequest) -> ReportRequest | None:
+    """The request's comparison ("cùng kỳ năm trước"): the same unit code and the same dates a year
+    earlier, or None when no unit held the code then (a ward made in the year). dbt builds it as
+    one more report request, so the overview reads last year's figures from report.figures,
+    counted by the same rules, instead of computing them again in Python."""
+    period = Period(_year_before(request.period.start), _year_before(request.period.end))
+    try:
+        return resolve(request.unit_code, period)
+    except ReportRequestError:
+        return None
+
+
+def with_previous_year(rows: list[dict]) -> list[dict]:
+    """The requests (``as_var`` dicts) followed by their comparisons of the year before that are
+    not already among them, each once: what dbt's ``report_requests`` var lists."""
+    keys = ("reporting_unit_code", "period_start", "period_end")
+    wanted = [{k: str(r[k]) for k in keys} for r in rows]
+    for request in from_dicts(rows):
+        previous = same_period_last_year(request)
+        if previous is not None:
+            wanted.append(previous.as_var())
+    return [dict(items) for items in dict.fromkeys(tuple(r.items()) for r in wanted)]
+
+
 def from_dicts(rows: list[dict]) -> list[ReportRequest]:
     """Requests back from XCom (``as_dict``), checked again."""
     return [

@@ -33,6 +33,7 @@ from reporting.appendices import read_appendices, write_appendix_exports
 from reporting.completeness import read_completeness
 from reporting.exports import write_exports
 from reporting.figures import read_figures, render_sentences
+from reporting.overview import write_overview
 from reporting.report_document import write_report_document
 from reporting.unit_names import read_unit_names
 
@@ -244,6 +245,7 @@ def _write_reports(
         "rejected": (validation_summary or {}).get("rejected", []),
         "file": str(file),
     }
+    summary["overview"] = str(write_overview(paths, run_id, summary, validation_summary))
     file.write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     for entry in written:
         log.info("%s (%s), %s: %d figure(s); %s", entry["reporting_unit_name"], entry["reporting_unit_code"],

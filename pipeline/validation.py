@@ -4,7 +4,14 @@ Each suite is a JSON file under ``expectations/suites/`` naming its dataset: a t
 file under ``expectations/checks/`` for cross-table identities (GX's SQL datasource fails on
 DuckDB, so data is read from DuckDB into pandas and validated with GX's pandas datasource).
 Results are rendered as Data Docs under ``<data>/validation/``. Result format BASIC with no
-sample values: Data Docs show how many rows failed, never their content.
+sample values (``exclude_unexpected_values``: GX then stores no ``partial_unexpected_list``): the
+stored results and Data Docs say how many rows failed, never their content. Analytics are off in
+every context made here (``analytics_enabled: False``; GX 1.x sends nothing else).
+
+Data Docs load their styles and scripts from public CDNs, so they are blank offline; the run's
+overview page (reporting/overview.py) shows the same results offline, from the run's summary
+``<data>/validation/runs/<run>.json`` written here (suite, expectation type, kwargs, success,
+unexpected_count; an ``observed`` value only when it is a number or the table's column names).
 
 A failed expectation is then re-run in memory only (pipeline/attribution.py) to find the
 submissions behind its failing rows, through the suite's ``meta.lineage`` columns (load ids and
@@ -16,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -26,7 +34,13 @@ from pipeline.paths import EXPECTATIONS_DIR, DataPaths
 
 log = logging.getLogger(__name__)
 SUITES_DIR = EXPECTATIONS_DIR / "suites"
-RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": 0, "include_unexpected_rows": False}
+RESULT_FORMAT = {
+    "result_format": "BASIC",
+    "partial_unexpected_count": 0,
+    "include_unexpected_rows": False,
+    "exclude_unexpected_values": True,
+}
+ANALYTICS_ENV = "GX_ANALYTICS_ENABLED"
 
 
 @dataclass
@@ -59,6 +73,9 @@ def read_dataset(con: duckdb.DuckDBPyConnection, dataset: dict):
 
 
 def _quiet_gx() -> None:
+    """Quiet logs and no analytics, before great_expectations is imported (the env var is what older
+    GX versions read; contexts are also told directly, see offline_context)."""
+    os.environ.setdefault(ANALYTICS_ENV, "False")
     for name in ("great_expectations", "great_expectations._docs_decorators"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
@@ -72,6 +89,7 @@ def validate_warehouse(paths: DataPaths, build: Path, run_name: str) -> list[Che
 
     context = gx.get_context(mode="file", project_root_dir=str(paths.validation))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context.variables.analytics_enabled = False  # saved in great_expectations.yml below
     context.variables.save()
     datasource = context.data_sources.add_or_update_pandas("warehouse")
     finder = FailingRowFinder()
@@ -120,11 +138,33 @@ def validate_warehouse(paths: DataPaths, build: Path, run_name: str) -> list[Che
 
 
 def _summary_of(result: CheckResult) -> dict:
-    """A result as the run's JSON keeps it: which submissions failed it, not their rows."""
+    """A result as the run's JSON keeps it: which submissions failed it, not their rows, and the
+    observed value only when it cannot be a register's content (safe_observed)."""
     summary = asdict(result)
     rows = summary.pop("failing_rows")
     summary["failing_load_ids"] = None if rows is None else sorted({i for row in rows for i in row["load_ids"]})
+    summary["observed"] = safe_observed(result.expectation, result.observed)
     return summary
+
+
+def safe_observed(expectation: str, observed: object) -> object | None:
+    """An observed value that can be kept: a number, or the column names a table-level check saw.
+    Anything else (a column's distinct values, a most common value) could be a person's data."""
+    if isinstance(observed, bool | int | float):
+        return observed
+    if expectation.startswith("expect_table_column") and isinstance(observed, list) and all(isinstance(v, str) for v in observed):
+        return observed
+    return None
+
+
+def results_files(paths: DataPaths, run_id: str) -> list[Path]:
+    """The validation summaries of a run (validate_warehouse's ``runs/<run>[-roundN].json``), its
+    last round first: what the overview page shows."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in run_id)[:120]
+    rounds = [
+        p for p in (paths.validation / "runs").glob(f"{safe}*.json") if p.stem == safe or p.stem.startswith(f"{safe}-round")
+    ]
+    return sorted(rounds, key=lambda p: int(p.stem.rpartition("-round")[2]) if "-round" in p.stem else 1, reverse=True)
 
 
 def data_docs_index(paths: DataPaths) -> Path:
