@@ -95,12 +95,12 @@ class UnitNames:
 
     @property
     def ward_names(self) -> str | None:
-        """"Đoàn Kết, Tân Phong, Đông Phong, Quyết Tiến, Quyết Thắng" (None: no ward below it)."""
+        """ "Đoàn Kết, Tân Phong, Đông Phong, Quyết Tiến, Quyết Thắng" (None: no ward below it)."""
         return self._names_of("ward")
 
     @property
     def commune_names(self) -> str | None:
-        """"Sùng Phài, San Thàng" (None: no commune below it)."""
+        """ "Sùng Phài, San Thàng" (None: no commune below it)."""
         return self._names_of("commune")
 
     @property
