@@ -22,7 +22,13 @@ series as (
 
 figures as (
 
-    select figures.reporting_unit_code, figures.period_start, figures.period_end, figures.key, figures.value
+    select
+        figures.reporting_unit_code,
+        figures.period_start,
+        figures.period_end,
+        figures.key,
+        -- counts are in value (BIGINT), rates in value_decimal (DECIMAL(18,2))
+        coalesce(figures.value::double, figures.value_decimal::double) as value
     from {{ ref('rpt_figures') }} as figures
     inner join {{ ref('int_report_requests') }} as requests
         using (reporting_unit_code, period_start, period_end)
@@ -39,8 +45,8 @@ compared as (
             when 'reception.visits' then coalesce(series.receptions, 0)
             when 'petition.received' then coalesce(series.petitions_received, 0)
             when 'petition.resolved' then coalesce(series.petitions_resolved, 0)
-            when 'reform.on_time_rate_pct' then series.on_time_rate_pct
-        end as series_value
+            when 'reform.on_time_rate_pct' then series.on_time_rate_pct::double
+        end::double as series_value
     from figures
     left join series using (reporting_unit_code, period_start, period_end)
 
