@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
 import logging
 import os
@@ -85,13 +87,34 @@ def dbt_build(paths: DataPaths, build: Path, requests: list[dict] | None = None)
         raise DataCheckFailed("dbt build failed; nothing was published:\n- " + "\n- ".join(failures))
 
 
+def project_digest(project_dir: Path = DBT_PROJECT_DIR) -> str:
+    """A digest of what the docs site shows: every file of the dbt project (models, macros, seeds,
+    tests, .yml) and the dbt versions. The same digest means the same site."""
+    digest = hashlib.sha256()
+    skip = {"target", "logs", "dbt_packages"}
+    for path in sorted(p for p in project_dir.rglob("*") if p.is_file() and not skip & set(p.relative_to(project_dir).parts)):
+        digest.update(str(path.relative_to(project_dir)).encode())
+        digest.update(path.read_bytes())
+    for package in ("dbt-core", "dbt-duckdb"):
+        digest.update(f"{package}={importlib.metadata.version(package)}".encode())
+    return digest.hexdigest()[:16]
+
+
 def dbt_docs(paths: DataPaths, build: Path, requests: list[dict] | None = None) -> Path:
     """The dbt docs site of the warehouse as one self-contained page: models, columns, tests and
-    lineage, with the catalogue of column types (no row data)."""
+    lineage, with the catalogue of column types (no row data). Made again only when the project
+    changed (``project_digest``): a nightly on the same project keeps the site it has, saving a
+    dbt process that would parse the whole project again."""
+    site = paths.dbt_artifacts / "docs" / "index.html"
+    stamp = site.with_name("project-digest.txt")
+    digest = project_digest()
+    if site.exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == digest:
+        log.info("dbt docs are current for project %s: not generated again", digest)
+        return site
     result = run_dbt(paths, build, "docs", "generate", "--static", *report_vars(requests))
     if result.returncode != 0:
         raise RuntimeError(f"dbt docs generate failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
-    site = paths.dbt_artifacts / "docs" / "index.html"
     site.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(paths.dbt_artifacts / "target" / "static_index.html", site)
+    stamp.write_text(digest + "\n", encoding="utf-8")
     return site

@@ -1,0 +1,41 @@
+"""The dbt docs site is generated again only when the dbt project changed (issue 9: a nightly on
+the same project does not pay for a second full parse)."""
+
+import shutil
+
+from pipeline.dbt import dbt_docs, project_digest
+from pipeline.paths import DataPaths
+
+
+def test_docs_are_generated_once_per_project_version(sample_build, tmp_path):
+    _, build = sample_build
+    paths = DataPaths(tmp_path / "data")
+    copy = paths.root / build.name  # the same file name: dbt's views name the database after it
+    paths.root.mkdir(parents=True)
+    shutil.copyfile(build, copy)
+
+    site = dbt_docs(paths, copy)
+    stamp = site.with_name("project-digest.txt")
+    assert "<html" in site.read_text(encoding="utf-8")[:2000].lower()
+    assert stamp.read_text(encoding="utf-8").strip() == project_digest()
+    made = site.stat().st_mtime_ns
+
+    assert dbt_docs(paths, copy) == site
+    assert site.stat().st_mtime_ns == made  # same project: the site is kept, dbt is not run
+
+    stamp.write_text("another-project\n", encoding="utf-8")  # as after an edit of a model
+    dbt_docs(paths, copy)
+    assert site.stat().st_mtime_ns != made
+    assert stamp.read_text(encoding="utf-8").strip() == project_digest()
+
+
+def test_the_digest_follows_the_project_files(tmp_path):
+    project = tmp_path / "project"
+    (project / "models").mkdir(parents=True)
+    (project / "models" / "a.sql").write_text("select 1", encoding="utf-8")
+    (project / "target").mkdir()
+    first = project_digest(project)
+    (project / "target" / "manifest.json").write_text("{}", encoding="utf-8")  # dbt's output: ignored
+    assert project_digest(project) == first
+    (project / "models" / "a.sql").write_text("select 2", encoding="utf-8")
+    assert project_digest(project) != first
