@@ -21,6 +21,10 @@ One run at a time, also beside `make run`: the set-up task **take_run_lock** tak
 `data/run.lock` (waiting a bounded time for another run), every stage checks it, and the teardown
 task **release_run_lock** releases it, also when a stage failed.
 
+Each publish is an event of the Asset `laichau_warehouse`: the DAG **laichau_reports** runs on it
+(the reports of `LAICHAU_EXTRA_REPORTS`, or any unit and period asked for by trigger) and never
+reads a workbook again.
+
 A task that fails for good, and a run that quarantined or rejected files, mail the office through
 the Airflow SMTP connection `laichau_smtp` (recipients `LAICHAU_NOTIFY_TO`): pipeline/notify.py.
 """
@@ -34,6 +38,7 @@ import pendulum
 from airflow.sdk import CronTriggerTimetable, Param, dag, setup, task, teardown
 from airflow.sdk.exceptions import AirflowFailException
 
+from pipeline.assets import WAREHOUSE
 from pipeline.notify import RunMailNotifier
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -171,7 +176,7 @@ def laichau_citizen_reporting():
 
         return stages.validate(_paths(), built["build"], run_id or "manual", planned)
 
-    @task
+    @task(outlets=[WAREHOUSE])  # an asset event per publish: laichau_reports runs on it
     @_fail_fast_on_bad_data
     def publish(validated: dict) -> dict:
         from pipeline import stages

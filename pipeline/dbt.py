@@ -75,11 +75,13 @@ def report_vars(requests: list[dict] | None) -> list[str]:
     return ["--vars", json.dumps(values)] if values else []
 
 
-def dbt_build(paths: DataPaths, build: Path, requests: list[dict] | None = None) -> None:
-    """Build every model, the report tables of ``requests`` (see pipeline.report_requests: dicts
-    with reporting_unit_code, period_start, period_end) among them, and run every dbt test; a
-    failing model or test stops the run. No requests: dbt_project.yml's default (105, 2023)."""
-    result = run_dbt(paths, build, "build", *report_vars(requests))
+def dbt_build(paths: DataPaths, build: Path, requests: list[dict] | None = None, select: str | None = None) -> None:
+    """Build every model (or those of ``select``), the report tables of ``requests`` (see
+    pipeline.report_requests: dicts with reporting_unit_code, period_start, period_end) among them,
+    and run their dbt tests; a failing model or test stops the run. No requests: dbt_project.yml's
+    default (105, 2023)."""
+    selection = ["--select", select] if select else []
+    result = run_dbt(paths, build, "build", *selection, *report_vars(requests))
     if result.returncode != 0:
         failures = failed_nodes(paths)
         if not failures:  # dbt did not get as far as running nodes: a project or machine problem

@@ -216,6 +216,29 @@ def plan(
     return requests
 
 
+EXTRA_ENV = "LAICHAU_EXTRA_REPORTS"
+
+
+def plan_extra(today: dt.date, configured: str | None = None) -> list[ReportRequest]:
+    """The reports the laichau_reports DAG writes each time the nightly publishes:
+    ``LAICHAU_EXTRA_REPORTS``, entries ``<codes>:<preset>`` separated by ``;`` (e.g.
+    ``12:2025-decree09;03388,03408:2026-Q3;12:ytd``, presets as ``--period``). Empty: none. An entry that
+    cannot be written (a unit gone in that period) is refused like any request."""
+    raw = os.environ.get(EXTRA_ENV, "") if configured is None else configured
+    requests: list[ReportRequest] = []
+    for entry in (e.strip() for e in raw.split(";")):
+        if not entry:
+            continue
+        codes, _, preset = entry.partition(":")
+        if not codes.strip() or not preset.strip():
+            raise ReportRequestError(
+                f'Mục "{entry}" trong {EXTRA_ENV} phải có dạng <mã>:<kỳ>, ví dụ 12:2026-Q3.',
+                f'The entry "{entry}" of {EXTRA_ENV} must read <codes>:<period>, e.g. 12:2026-Q3.',
+            )
+        requests += plan(codes.strip(), None, None, today, preset.strip())
+    return requests
+
+
 def _year_before(day: dt.date) -> dt.date:
     """The same day a year earlier; 29 February becomes 28 February."""
     try:

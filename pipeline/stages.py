@@ -99,6 +99,28 @@ def build_models(paths: DataPaths, build: str, requests: list[dict] | None = Non
     return {"build": build, "dbt_docs": str(site)}
 
 
+def start_report_build(paths: DataPaths, run_id: str) -> dict:
+    """A staging copy of the published warehouse for a reports-only run (the laichau_reports DAG):
+    nothing is ingested, so it needs a warehouse the nightly published."""
+    if not paths.warehouse.exists():
+        raise DataCheckFailed(
+            f"Chưa có kho dữ liệu đã công bố ({paths.warehouse}): hãy chạy lần chạy hằng đêm trước. / No published "
+            "warehouse yet: run the nightly (laichau_citizen_reporting) first; reports are built on what it published."
+        )
+    with runlock.holding(paths, run_id, "start_report_build"):
+        build = start_build(paths, run_id, stage="reports")
+    return {"build": str(build)}
+
+
+def build_report_tables(paths: DataPaths, build: str, requests: list[dict]) -> dict:
+    """dbt builds the report layer only (int_report_requests and everything after it: report.*,
+    with its tests) for ``requests`` on the published marts: a report for another unit or period
+    never re-reads a workbook."""
+    with runlock.holding_build(paths, Path(build), "dbt_report_tables"):
+        dbt_build(paths, Path(build), requests, select="int_report_requests+")
+    return {"build": build}
+
+
 # Rejecting submissions can make another version current, which is validated in turn: at most
 # this many rounds of rejection, then the checks must pass or the run stops.
 MAX_REJECTION_ROUNDS = 2

@@ -22,18 +22,33 @@ def dag():
     return bag.dags[DAG_ID]
 
 
-def test_dag_imports_without_heavy_libraries():
+@pytest.mark.parametrize("module", ["laichau_citizen_reporting", "laichau_reports"])
+def test_dag_imports_without_heavy_libraries(module):
+    allowed = ("pipeline", "pipeline.notify", "pipeline.assets")  # standard library and airflow.sdk only
     code = (
-        "import sys; sys.path.insert(0, 'dags'); import laichau_citizen_reporting; "
+        f"import sys; sys.path.insert(0, 'dags'); import {module}; "
         "heavy = {'duckdb', 'great_expectations', 'dbt', 'pandas', 'python_calamine', 'numpy', "
         "'ingestion', 'reporting'}; "
         "print(sorted(heavy & {name.split('.')[0] for name in sys.modules}) "
-        "+ sorted(n for n in sys.modules if n.startswith('pipeline') and n not in ('pipeline', 'pipeline.notify')))"
-    )  # the notifier (pipeline.notify, standard library and airflow.sdk only) is the one module the DAG imports
+        f"+ sorted(n for n in sys.modules if n.startswith('pipeline') and n not in {allowed!r}))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, env=os.environ.copy(), check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_publish_is_the_warehouse_asset_the_reports_dag_is_scheduled_on(dag):
+    from airflow.dag_processing.dagbag import DagBag
+
+    from pipeline.assets import WAREHOUSE
+
+    reports = DagBag(dag_folder=str(REPO_ROOT / "dags")).dags["laichau_reports"]
+    assert dag.get_task("publish").outlets == [WAREHOUSE]
+    assert [t.outlets for t in dag.tasks if t.outlets] == [[WAREHOUSE]]  # only publish
+    assert list(reports.timetable.asset_condition.objects) == [WAREHOUSE]
+    assert not any(t.outlets for t in reports.tasks)  # its own publish never schedules it again
+    assert "ingest" not in reports.task_ids and "discover" not in reports.task_ids
 
 
 def test_stages_are_tasks_in_order(dag):
