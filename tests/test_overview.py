@@ -149,7 +149,8 @@ def test_headline_figures_are_report_figures_beside_the_same_period_last_year(ov
     paths, _, _ = overview
     rows = published(
         paths,
-        "select key, value, unit from report.figures where reporting_unit_code = '105' and period_start = '2023-01-01' "
+        "select key, coalesce(value::double, value_decimal::double), unit from report.figures "
+        "where reporting_unit_code = '105' and period_start = '2023-01-01' "
         "and period_end = '2023-12-31' and scope = 'total'",
     )
     figures = {key: (value, unit) for key, value, unit in rows}
@@ -203,7 +204,8 @@ def test_last_years_column_is_what_dbt_built_for_the_comparison_request(sample_b
     def totals(start: str, end: str) -> dict[str, float]:
         rows = published(
             paths,
-            f"select key, value from report.figures where reporting_unit_code = '03388' and period_start = '{start}' "
+            "select key, coalesce(value::double, value_decimal::double) from report.figures "
+            f"where reporting_unit_code = '03388' and period_start = '{start}' "
             f"and period_end = '{end}' and scope = 'total'",
         )
         return dict(rows)
