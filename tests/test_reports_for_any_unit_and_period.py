@@ -16,7 +16,7 @@ from ingestion.loader import ingest_landing
 from pipeline.dbt import dbt_build
 from pipeline.paths import DataPaths
 from pipeline.periods import Period
-from pipeline.report_requests import ReportRequestError, plan, resolve
+from pipeline.report_requests import ReportRequestError, plan, resolve, with_previous_year
 from sample_data.datasets import dataset
 from sample_data.figures import expected_figures
 from sample_data.generate import dataset_workbooks, generate
@@ -154,4 +154,12 @@ def test_every_report_table_is_keyed_by_unit_and_period(built):
             keys = set(
                 con.execute(f"select distinct reporting_unit_code, period_start, period_end from report.{table}").fetchall()
             )
-            assert keys == {(r.unit_code, r.period.start, r.period.end) for r in REQUESTS}, table
+            # each request, and the same period a year earlier that dbt builds beside it for the
+            # overview's comparison (report_requests.with_previous_year)
+            asked = with_previous_year([r.as_var() for r in REQUESTS])
+            expected = {
+                (r["reporting_unit_code"], dt.date.fromisoformat(r["period_start"]), dt.date.fromisoformat(r["period_end"]))
+                for r in asked
+            }
+            assert {(r.unit_code, r.period.start, r.period.end) for r in REQUESTS} < expected
+            assert keys == expected, table
