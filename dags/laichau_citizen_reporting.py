@@ -31,44 +31,14 @@ the Airflow SMTP connection `laichau_smtp` (recipients `LAICHAU_NOTIFY_TO`): pip
 
 from __future__ import annotations
 
-import functools
 from datetime import timedelta
 
 import pendulum
 from airflow.sdk import CronTriggerTimetable, Param, dag, setup, task, teardown
-from airflow.sdk.exceptions import AirflowFailException
 
 from pipeline.assets import WAREHOUSE
+from pipeline.dag_support import TIMEZONE, data_paths, fail_fast_on_bad_data, run_day
 from pipeline.notify import RunMailNotifier
-
-TIMEZONE = "Asia/Ho_Chi_Minh"
-
-
-def _fail_fast_on_bad_data(func):
-    """Data problems (failed checks, no or another pseudonymisation key, a report that cannot be
-    written for that unit and period) are not transient, and
-    neither is another run holding the lock after the bounded wait: no retries."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        from ingestion.pseudonymize import PseudonymKeyError
-        from pipeline.errors import DataCheckFailed
-        from pipeline.periods import PeriodError
-        from pipeline.report_requests import ReportRequestError
-        from pipeline.runlock import RunLockError
-
-        try:
-            return func(*args, **kwargs)
-        except (DataCheckFailed, PseudonymKeyError, RunLockError, ReportRequestError, PeriodError) as exc:
-            raise AirflowFailException(str(exc)) from exc
-
-    return wrapper
-
-
-def _paths():
-    from pipeline.paths import DataPaths
-
-    return DataPaths.from_env()
 
 
 @dag(
@@ -121,70 +91,68 @@ def _paths():
 )
 def laichau_citizen_reporting():
     @task
-    @_fail_fast_on_bad_data
+    @fail_fast_on_bad_data
     def plan_reports(params: dict | None = None, dag_run=None) -> list[dict]:
         from pipeline import report_requests
 
         params = params or {}
-        # the night the run is for (a scheduled run's logical date), else when it was triggered
-        when = dag_run.logical_date or dag_run.run_after
-        today = pendulum.instance(when).in_timezone(TIMEZONE).date()
+        today = run_day(dag_run)
         requests = report_requests.plan(
             params.get("reporting_unit"), params.get("period_start"), params.get("period_end"), today, params.get("period")
         )
         return [r.as_dict() for r in requests]
 
     @task
-    @_fail_fast_on_bad_data
+    @fail_fast_on_bad_data
     def discover(planned: list[dict]) -> dict:
         from pipeline import stages
 
-        return stages.discover(_paths())
+        return stages.discover(data_paths())
 
     @setup
-    @_fail_fast_on_bad_data
+    @fail_fast_on_bad_data
     def take_run_lock(discovered: dict, run_id: str | None = None) -> str:
         from pipeline import runlock
 
-        runlock.acquire(_paths(), run_id or "manual", stage="take_run_lock")
+        runlock.acquire(data_paths(), run_id or "manual", stage="take_run_lock")
         return run_id or "manual"
 
     @teardown
     def release_run_lock(locked_by: str) -> bool:
         from pipeline import runlock
 
-        return runlock.release(_paths(), locked_by)
+        return runlock.release(data_paths(), locked_by)
 
     @task
-    @_fail_fast_on_bad_data
+    @fail_fast_on_bad_data
     def ingest(locked_by: str, run_id: str | None = None) -> dict:
         from pipeline import stages
 
-        return stages.ingest(_paths(), run_id or "manual")
+        return stages.ingest(data_paths(), run_id or "manual")
 
     @task
-    @_fail_fast_on_bad_data
+    @fail_fast_on_bad_data
     def dbt_build(ingested: dict, planned: list[dict]) -> dict:
         from pipeline import stages
 
-        return stages.build_models(_paths(), ingested["build"], planned)
+        return stages.build_models(data_paths(), ingested["build"], planned)
 
     @task
-    @_fail_fast_on_bad_data
+    @fail_fast_on_bad_data
     def validate(built: dict, planned: list[dict], run_id: str | None = None) -> dict:
         from pipeline import stages
 
-        return stages.validate(_paths(), built["build"], run_id or "manual", planned)
+        return stages.validate(data_paths(), built["build"], run_id or "manual", planned)
 
     @task(outlets=[WAREHOUSE])  # an asset event per publish: laichau_reports runs on it
-    @_fail_fast_on_bad_data
+    @fail_fast_on_bad_data
     def publish(validated: dict) -> dict:
         from pipeline import stages
 
-        return stages.publish_warehouse(_paths(), validated["build"])
+        return stages.publish_warehouse(data_paths(), validated["build"])
 
     @task(on_success_callback=RunMailNotifier())  # mails the files this run could not count
-    @_fail_fast_on_bad_data
+    @fail_fast_on_bad_data
     def report(
         published: dict,
         ingested: dict,
@@ -194,7 +162,7 @@ def laichau_citizen_reporting():
     ) -> dict:
         from pipeline import stages
 
-        return stages.report(_paths(), planned, run_id or "manual", ingested, validated)
+        return stages.report(data_paths(), planned, run_id or "manual", ingested, validated)
 
     planned = plan_reports()
     locked = take_run_lock(discover(planned))

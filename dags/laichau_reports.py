@@ -15,40 +15,13 @@ run is skipped). One run at a time with the nightly: the same run lock.
 
 from __future__ import annotations
 
-import functools
-
 import pendulum
 from airflow.sdk import Param, dag, setup, task, teardown
-from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+from airflow.sdk.exceptions import AirflowSkipException
 
 from pipeline.assets import WAREHOUSE
+from pipeline.dag_support import TIMEZONE, data_paths, fail_fast_on_bad_data, run_day
 from pipeline.notify import RunMailNotifier
-
-TIMEZONE = "Asia/Ho_Chi_Minh"
-
-
-def _fail_fast_on_bad_data(func):
-    """As in the nightly: data problems and refused requests are not retried."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        from pipeline.errors import DataCheckFailed
-        from pipeline.periods import PeriodError
-        from pipeline.report_requests import ReportRequestError
-        from pipeline.runlock import RunLockError
-
-        try:
-            return func(*args, **kwargs)
-        except (DataCheckFailed, RunLockError, ReportRequestError, PeriodError) as exc:
-            raise AirflowFailException(str(exc)) from exc
-
-    return wrapper
-
-
-def _paths():
-    from pipeline.paths import DataPaths
-
-    return DataPaths.from_env()
 
 
 @dag(
@@ -70,12 +43,12 @@ def _paths():
 )
 def laichau_reports():
     @task
-    @_fail_fast_on_bad_data
+    @fail_fast_on_bad_data
     def plan_reports(params: dict | None = None, dag_run=None) -> list[dict]:
         from pipeline import report_requests
 
         params = params or {}
-        today = pendulum.instance(dag_run.logical_date or dag_run.run_after).in_timezone(TIMEZONE).date()
+        today = run_day(dag_run)
         asked = [params.get(k) for k in ("reporting_unit", "period", "period_start", "period_end")]
         if any(asked):
             requests = report_requests.plan(
@@ -88,53 +61,53 @@ def laichau_reports():
         return [r.as_dict() for r in requests]
 
     @setup
-    @_fail_fast_on_bad_data
+    @fail_fast_on_bad_data
     def take_run_lock(planned: list[dict], run_id: str | None = None) -> str:
         from pipeline import runlock
 
-        runlock.acquire(_paths(), run_id or "manual", stage="take_run_lock")
+        runlock.acquire(data_paths(), run_id or "manual", stage="take_run_lock")
         return run_id or "manual"
 
     @teardown
     def release_run_lock(locked_by: str) -> bool:
         from pipeline import runlock
 
-        return runlock.release(_paths(), locked_by)
+        return runlock.release(data_paths(), locked_by)
 
     @task
-    @_fail_fast_on_bad_data
+    @fail_fast_on_bad_data
     def start_report_build(locked_by: str) -> dict:
         from pipeline import stages
 
-        return stages.start_report_build(_paths(), locked_by)
+        return stages.start_report_build(data_paths(), locked_by)
 
     @task
-    @_fail_fast_on_bad_data
+    @fail_fast_on_bad_data
     def dbt_report_tables(started: dict, planned: list[dict]) -> dict:
         from pipeline import stages
 
-        return stages.build_report_tables(_paths(), started["build"], planned)
+        return stages.build_report_tables(data_paths(), started["build"], planned)
 
     @task
-    @_fail_fast_on_bad_data
+    @fail_fast_on_bad_data
     def validate(built: dict, planned: list[dict], run_id: str | None = None) -> dict:
         from pipeline import stages
 
-        return stages.validate(_paths(), built["build"], run_id or "manual", planned)
+        return stages.validate(data_paths(), built["build"], run_id or "manual", planned)
 
     @task
-    @_fail_fast_on_bad_data
+    @fail_fast_on_bad_data
     def publish(validated: dict) -> dict:  # no outlet: its own publish must not schedule it again
         from pipeline import stages
 
-        return stages.publish_warehouse(_paths(), validated["build"])
+        return stages.publish_warehouse(data_paths(), validated["build"])
 
     @task(on_success_callback=RunMailNotifier())
-    @_fail_fast_on_bad_data
+    @fail_fast_on_bad_data
     def report(published: dict, validated: dict, planned: list[dict], run_id: str | None = None) -> dict:
         from pipeline import stages
 
-        return stages.report(_paths(), planned, run_id or "manual", None, validated)
+        return stages.report(data_paths(), planned, run_id or "manual", None, validated)
 
     planned = plan_reports()
     locked = take_run_lock(planned)
