@@ -68,7 +68,8 @@ rates as (
         requests.period_start,
         requests.period_end,
         obligations.source_id,
-        any_value(obligations.source_title_vi) as source_title_vi,
+        -- the overall row spans every source: it has no title of its own (any_value would pick one at random)
+        case when grouping(obligations.source_id) = 0 then any_value(obligations.source_title_vi) end as source_title_vi,
         count(obligations.unit_id) as owed,
         count(*) filter (where obligations.status in ('sent', 'late')) as sent,
         count(*) filter (where obligations.status = 'late') as late,
