@@ -3,7 +3,8 @@
 
 Every night: **discover** the workbooks in the landing folder → **ingest** new ones into a
 staging copy of the warehouse (bad files are quarantined with an error report, the rest go on)
-→ **dbt_build** the staging, intermediate and mart models and run their tests → **validate**
+→ **dbt_build** the staging, intermediate and mart models and run their tests (skipped with
+validation when nothing changed since the last validated build: pipeline/build_state.py) → **validate**
 with the Great Expectations suites (a workbook whose rows fail a check is rejected, its clerk
 gets a report, and the rest goes on) → **publish** the staging copy atomically as
 `data/warehouse.duckdb` → **report**: the figures of the annual report for the chosen period,
@@ -142,7 +143,7 @@ def laichau_citizen_reporting():
     def validate(built: dict, planned: list[dict], run_id: str | None = None) -> dict:
         from pipeline import stages
 
-        return stages.validate(data_paths(), built["build"], run_id or "manual", planned)
+        return stages.validate(data_paths(), built["build"], run_id or "manual", planned, built)
 
     @task(outlets=[WAREHOUSE])  # an asset event per publish: laichau_reports runs on it
     @fail_fast_on_bad_data

@@ -93,7 +93,7 @@ def laichau_reports():
     def validate(built: dict, planned: list[dict], run_id: str | None = None) -> dict:
         from pipeline import stages
 
-        return stages.validate(data_paths(), built["build"], run_id or "manual", planned)
+        return stages.validate(data_paths(), built["build"], run_id or "manual", planned, built)
 
     @task
     @fail_fast_on_bad_data

@@ -19,7 +19,7 @@ from ingestion.loader import ingest_landing, landing_entries
 from ingestion.pseudonymize import load_key
 from ingestion.registry import load_sources
 from ingestion.sandbox import stop_readers
-from pipeline import key_fingerprint, report_requests, runlock
+from pipeline import build_state, key_fingerprint, report_requests, runlock
 from pipeline.attribution import attribute
 from pipeline.dbt import dbt_build, dbt_docs
 from pipeline.errors import DataCheckFailed
@@ -27,7 +27,7 @@ from pipeline.paths import DataPaths
 from pipeline.rejection import reject_submissions
 from pipeline.report_requests import ReportRequest
 from pipeline.submissions import accepted_load_ids
-from pipeline.validation import data_docs_index, validate_warehouse
+from pipeline.validation import data_docs_index, results_files, validate_warehouse
 from pipeline.warehouse import publish, start_build
 from reporting.appendices import read_appendices, write_appendix_exports
 from reporting.completeness import read_completeness
@@ -91,12 +91,32 @@ def ingest(paths: DataPaths, run_id: str) -> dict:
 
 def build_models(paths: DataPaths, build: str, requests: list[dict] | None = None) -> dict:
     """dbt build (seeds, models, tests, and the report tables of ``requests``), then the dbt docs
-    site of what was built."""
+    site of what was built. When the build's inputs are those of the last validated build
+    (pipeline.build_state: nothing new was loaded, no code changed), the marts are left as they
+    are and only the report tables of requests the warehouse does not hold yet are built."""
     with runlock.holding_build(paths, Path(build), "dbt_build"):
+        with duckdb.connect(build) as con:
+            unchanged = build_state.unchanged_since(con) if requests is not None else None
+            missing = build_state.missing_requests(con, requests) if unchanged else None
+        if unchanged:
+            if missing:
+                dbt_build(paths, Path(build), missing, select="int_report_requests+")
+            log.info(
+                "Nothing changed since run %s: marts and validation not run again; report tables built for %d new request(s)",
+                unchanged["run_id"],
+                len(missing),
+            )
+            return {
+                "build": build,
+                "dbt_docs": str(paths.dbt_artifacts / "docs" / "index.html"),
+                "unchanged_since": unchanged["run_id"],
+                "results_file": unchanged["results_file"],
+                "report_requests_built": len(missing),
+            }
         dbt_build(paths, Path(build), requests)
         site = dbt_docs(paths, Path(build), requests)
     log.info("dbt docs: %s", site)
-    return {"build": build, "dbt_docs": str(site)}
+    return {"build": build, "dbt_docs": str(site), "unchanged_since": None}
 
 
 def start_report_build(paths: DataPaths, run_id: str) -> dict:
@@ -118,7 +138,14 @@ def build_report_tables(paths: DataPaths, build: str, requests: list[dict]) -> d
     never re-reads a workbook."""
     with runlock.holding_build(paths, Path(build), "dbt_report_tables"):
         dbt_build(paths, Path(build), requests, select="int_report_requests+")
-    return {"build": build}
+        with duckdb.connect(build) as con:
+            # the marts are the published ones: validated already, unless the code changed since
+            unchanged = build_state.unchanged_since(con)
+    return {
+        "build": build,
+        "unchanged_since": unchanged["run_id"] if unchanged else None,
+        "results_file": unchanged["results_file"] if unchanged else None,
+    }
 
 
 # Rejecting submissions can make another version current, which is validated in turn: at most
@@ -126,11 +153,24 @@ def build_report_tables(paths: DataPaths, build: str, requests: list[dict]) -> d
 MAX_REJECTION_ROUNDS = 2
 
 
-def validate(paths: DataPaths, build: str, run_id: str, requests: list[dict] | None = None) -> dict:
+def validate(paths: DataPaths, build: str, run_id: str, requests: list[dict] | None = None, built: dict | None = None) -> dict:
     """Run the GX suites. A failure whose rows all come from named submissions rejects those
     submissions (each clerk gets a quarantine report; the unit's previous accepted version counts
     again), then dbt rebuilds and the suites run again; the rest is published. Any other failure
-    stops the run before publishing. Returns (XCom) the rejected submissions: file, checks, rows."""
+    stops the run before publishing. Returns (XCom) the rejected submissions: file, checks, rows.
+
+    A build whose inputs are unchanged (``built["unchanged_since"]``, from build_models) holds the
+    rows the last validation passed: it is not validated again, and its results are that run's."""
+    if built and built.get("unchanged_since"):
+        log.info("Validation not run again: the data are those run %s validated", built["unchanged_since"])
+        return {
+            "build": build,
+            "checks": 0,
+            "data_docs": str(data_docs_index(paths)),
+            "rejected": [],
+            "unchanged_since": built["unchanged_since"],
+            "results_file": built.get("results_file"),
+        }
     rejected: list[dict] = []
     results: list = []
     established = accepted_load_ids(paths.warehouse)
@@ -155,11 +195,16 @@ def validate(paths: DataPaths, build: str, run_id: str, requests: list[dict] | N
         with runlock.holding_build(paths, Path(build), "validate"):
             rejected += reject_submissions(Path(build), attribution.by_load, paths.landing, paths.quarantine)
             dbt_build(paths, Path(build), requests)
+    results_file = next(iter(results_files(paths, run_id)), None)
+    with runlock.holding_build(paths, Path(build), "validate"), duckdb.connect(build) as con:
+        build_state.record(con, run_id, str(results_file) if results_file else None)
     return {
         "build": build,
         "checks": len(results),
         "data_docs": str(data_docs_index(paths)),
         "rejected": rejected,
+        "unchanged_since": None,
+        "results_file": str(results_file) if results_file else None,
     }
 
 
@@ -265,6 +310,8 @@ def _write_reports(
         "nothing_sent": nothing_sent,
         "quarantined": (ingest_summary or {}).get("quarantined", []),
         "rejected": (validation_summary or {}).get("rejected", []),
+        # the run that built and validated the marts these reports read, when this run did not
+        "unchanged_since": (validation_summary or {}).get("unchanged_since"),
         "file": str(file),
     }
     summary["overview"] = str(write_overview(paths, run_id, summary, validation_summary))

@@ -22,7 +22,7 @@ import yaml
 from ingestion.parser import identify_source, parse_workbook
 from ingestion.registry import load_sources
 from ingestion.units import UnitDirectory
-from pipeline import runlock
+from pipeline import runlock, stages
 from pipeline.paths import DataPaths
 from reporting.report_document import read_document_text
 from tests.conftest import FIGURES_FILE, OFFICE, REPO_ROOT, SAMPLE_LANDING, mail_body
@@ -207,6 +207,11 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def latest_summary(paths: DataPaths) -> dict:
+    """The run summary (runs/<run>.json) the last run wrote."""
+    return json.loads(max(paths.runs.glob("*.json"), key=lambda p: p.stat().st_mtime_ns).read_text(encoding="utf-8"))
+
+
 def warehouse_state(path: Path) -> dict:
     """What an analyst can see: row counts of every table, the load log and the figures."""
     with duckdb.connect(str(path), read_only=True) as con:
@@ -301,6 +306,24 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
     after = warehouse_state(paths.warehouse)
     assert after == before
     assert (sorted(p.name for p in paths.quarantine.glob("*")) if paths.quarantine.exists() else []) == quarantine_before
+    # nothing new was loaded: dbt and validation did not run again, and the report says whose build it reads
+    first_summary = summary
+    rerun = latest_summary(paths)
+    assert rerun["file"] != first_summary["file"]
+    assert stages._safe_run_name(rerun["unchanged_since"]) == Path(first_summary["file"]).stem  # the first run's build
+    assert rerun["figures"] == 74
+
+    # still nothing new, but a report not built before (a year-to-date cut-off moves every night):
+    # only its report tables are built, on the marts as they are
+    states = run_dag(dag, {"reporting_unit": "105", "period_start": "2023-01-01", "period_end": "2023-09-30"})
+    assert states["run"] == "success"
+    ytd = latest_summary(paths)
+    assert ytd["unchanged_since"] == rerun["unchanged_since"]
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from raw._builds").fetchone() == (1,)  # one validated build
+    to_september = published_figures(paths.warehouse, end="2023-09-30")
+    assert to_september and to_september != figures
+    assert mismatches(published_figures(paths.warehouse), expected) == {}  # the annual report's rows are kept
 
 
 def test_bad_workbooks_are_quarantined_while_the_rest_is_published(dag, data_dir, inbox):
