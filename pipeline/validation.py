@@ -1,8 +1,15 @@
 """Great Expectations validation of the staging warehouse, before anything is published.
 
 Each suite is a JSON file under ``expectations/suites/`` naming its dataset: a table, or a SQL
-file under ``expectations/checks/`` for cross-table identities (GX's SQL datasource fails on
-DuckDB, so data is read from DuckDB into pandas and validated with GX's pandas datasource).
+file under ``expectations/checks/`` for cross-table identities. GX's SQL datasource fails on
+DuckDB (GX issue #11579), so DuckDB writes each suite's dataset, cut down to the columns the suite
+uses, to a Parquet file in a temporary folder beside the build (pipeline/validation_datasets.py;
+removed after the run, also on failure), and GX validates those files through its pandas
+filesystem datasource: one batch definition per file, one validation definition per suite, all in
+ONE checkpoint (``warehouse``) with one Data Docs build (pipeline/gx_data_docs.py). No mart is
+read whole into memory. The GX store keeps the last ``KEEP_RUNS`` runs' results and pages: Data
+Docs read every stored result, so an ever-growing store made every run slower than the last.
+
 Results are rendered as Data Docs under ``<data>/validation/``. Result format BASIC with no
 sample values (``exclude_unexpected_values``: GX then stores no ``partial_unexpected_list``): the
 stored results and Data Docs say how many rows failed, never their content. Analytics are off in
@@ -13,10 +20,10 @@ overview page (reporting/overview.py) shows the same results offline, from the r
 ``<data>/validation/runs/<run>.json`` written here (suite, expectation type, kwargs, success,
 unexpected_count; an ``observed`` value only when it is a number or the table's column names).
 
-A failed expectation is then re-run in memory only (pipeline/attribution.py) to find the
-submissions behind its failing rows, through the suite's ``meta.lineage`` columns (load ids and
-source rows, never the values checked), so that one clerk's workbook can be rejected instead of
-the whole city's publish stopping.
+A failed expectation is then re-run in memory only (pipeline/attribution.py), on its suite's
+Parquet file (read only when something failed), to find the submissions behind its failing rows,
+through the suite's ``meta.lineage`` columns (load ids and source rows, never the values checked),
+so that one clerk's workbook can be rejected instead of the whole city's publish stopping.
 """
 
 from __future__ import annotations
