@@ -1,8 +1,15 @@
 """Great Expectations validation of the staging warehouse, before anything is published.
 
 Each suite is a JSON file under ``expectations/suites/`` naming its dataset: a table, or a SQL
-file under ``expectations/checks/`` for cross-table identities (GX's SQL datasource fails on
-DuckDB, so data is read from DuckDB into pandas and validated with GX's pandas datasource).
+file under ``expectations/checks/`` for cross-table identities. GX's SQL datasource fails on
+DuckDB (GX issue #11579), so DuckDB writes each suite's dataset, cut down to the columns the suite
+uses, to a Parquet file in a temporary folder beside the build (pipeline/validation_datasets.py;
+removed after the run, also on failure), and GX validates those files through its pandas
+filesystem datasource: one batch definition per file, one validation definition per suite, all in
+ONE checkpoint (``warehouse``) with one Data Docs build (pipeline/gx_data_docs.py). No mart is
+read whole into memory. The GX store keeps the last ``KEEP_RUNS`` runs' results and pages: Data
+Docs read every stored result, so an ever-growing store made every run slower than the last.
+
 Results are rendered as Data Docs under ``<data>/validation/``. Result format BASIC with no
 sample values (``exclude_unexpected_values``: GX then stores no ``partial_unexpected_list``): the
 stored results and Data Docs say how many rows failed, never their content. Analytics are off in
@@ -13,10 +20,10 @@ overview page (reporting/overview.py) shows the same results offline, from the r
 ``<data>/validation/runs/<run>.json`` written here (suite, expectation type, kwargs, success,
 unexpected_count; an ``observed`` value only when it is a number or the table's column names).
 
-A failed expectation is then re-run in memory only (pipeline/attribution.py) to find the
-submissions behind its failing rows, through the suite's ``meta.lineage`` columns (load ids and
-source rows, never the values checked), so that one clerk's workbook can be rejected instead of
-the whole city's publish stopping.
+A failed expectation is then re-run in memory only (pipeline/attribution.py), on its suite's
+Parquet file (read only when something failed), to find the submissions behind its failing rows,
+through the suite's ``meta.lineage`` columns (load ids and source rows, never the values checked),
+so that one clerk's workbook can be rejected instead of the whole city's publish stopping.
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -31,6 +40,7 @@ import duckdb
 
 from pipeline.attribution import FailingRow, FailingRowFinder
 from pipeline.paths import EXPECTATIONS_DIR, DataPaths
+from pipeline.validation_datasets import Dataset, write_datasets
 
 log = logging.getLogger(__name__)
 SUITES_DIR = EXPECTATIONS_DIR / "suites"
@@ -41,6 +51,10 @@ RESULT_FORMAT = {
     "exclude_unexpected_values": True,
 }
 ANALYTICS_ENV = "GX_ANALYTICS_ENABLED"
+CHECKPOINT_NAME = "warehouse"
+DATASOURCE_NAME = "warehouse"
+# runs whose validation results (and Data Docs pages) are kept: Data Docs read every stored result
+KEEP_RUNS = 20
 
 
 @dataclass
@@ -65,13 +79,6 @@ def load_suites(directory: Path = SUITES_DIR) -> list[dict]:
     return [json.loads(path.read_text(encoding="utf-8")) for path in sorted(directory.glob("*.json"))]
 
 
-def read_dataset(con: duckdb.DuckDBPyConnection, dataset: dict):
-    if "table" in dataset:
-        return con.sql(f"select * from {dataset['table']}").df()
-    sql = (EXPECTATIONS_DIR / dataset["sql_file"]).read_text(encoding="utf-8")
-    return con.sql(sql).df()
-
-
 def _quiet_gx() -> None:
     """Quiet logs and no analytics, before great_expectations is imported (the env var is what older
     GX versions read; contexts are also told directly, see offline_context)."""
@@ -80,61 +87,133 @@ def _quiet_gx() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def validate_warehouse(paths: DataPaths, build: Path, run_name: str) -> list[CheckResult]:
-    """Run every suite on ``build``; returns every expectation's result (failures included)."""
+def validate_warehouse(paths: DataPaths, build: Path, run_name: str, keep_runs: int = KEEP_RUNS) -> list[CheckResult]:
+    """Run every suite on ``build`` in one checkpoint; returns every expectation's result (failures
+    included), in the suites' order. The GX store keeps the results of the last ``keep_runs`` runs."""
     _quiet_gx()
-    import great_expectations as gx  # heavy: imported only when validating
-    from great_expectations.core.expectation_suite import ExpectationSuite
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="file", project_root_dir=str(paths.validation))
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    context.variables.analytics_enabled = False  # saved in great_expectations.yml below
-    context.variables.save()
-    datasource = context.data_sources.add_or_update_pandas("warehouse")
-    finder = FailingRowFinder()
-    results: list[CheckResult] = []
-    with duckdb.connect(str(build), read_only=True) as con:
-        for spec in load_suites():
-            name = spec["name"]
-            frame = read_dataset(con, spec["meta"]["dataset"])
-            suite = context.suites.add_or_update(ExpectationSuite(**spec))
-            asset = next((a for a in datasource.assets if a.name == name), None) or datasource.add_dataframe_asset(name)
-            batch = next(iter(asset.batch_definitions), None) or asset.add_batch_definition_whole_dataframe("whole table")
-            definition = context.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch, suite=suite))
-            checkpoint = context.checkpoints.add_or_update(
-                gx.Checkpoint(
-                    name=name,
-                    validation_definitions=[definition],
-                    actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
-                    result_format=RESULT_FORMAT,
-                )
-            )
-            outcome = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=gx.RunIdentifier(run_name=run_name))
-            for validation in outcome.run_results.values():
-                for result in validation.results:
-                    config = result.expectation_config
-                    kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
-                    success = bool(result.success)
-                    results.append(
-                        CheckResult(
-                            suite=name,
-                            expectation=config.type,
-                            kwargs=kwargs,
-                            success=success,
-                            unexpected_count=result.result.get("unexpected_count"),
-                            observed=result.result.get("observed_value"),
-                            failing_rows=None
-                            if success
-                            else finder.failing_rows(frame, config.type, kwargs, spec["meta"].get("lineage", [])),
-                        )
-                    )
+    specs = load_suites()
+    folder = Path(tempfile.mkdtemp(prefix=".validation-", dir=build.parent))
+    try:
+        with duckdb.connect(str(build), read_only=True) as con:
+            datasets = write_datasets(con, specs, folder)
+        outcome = _run_checkpoint(paths, folder, datasets, run_name, keep_runs)
+        results = _check_results(specs, datasets, outcome, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     summary = paths.validation / "runs" / f"{run_name}.json"
     summary.parent.mkdir(parents=True, exist_ok=True)
     summary.write_text(json.dumps([_summary_of(r) for r in results], ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     failed = [r for r in results if not r.success]
     log.info("Validation: %d expectation(s), %d failed; Data Docs %s", len(results), len(failed), data_docs_index(paths))
     return results
+
+
+def _run_checkpoint(paths: DataPaths, folder: Path, datasets: list[Dataset], run_name: str, keep_runs: int):
+    """One checkpoint over every dataset's Parquet file, with one Data Docs build at the end."""
+    import great_expectations as gx  # heavy: imported only when validating
+    from great_expectations.core.expectation_suite import ExpectationSuite
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    from pipeline.gx_data_docs import UpdateDataDocsOnceAction, prune_validation_results, remove_empty_folders
+
+    context = gx.get_context(mode="file", project_root_dir=str(paths.validation))
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context.variables.analytics_enabled = False  # saved in great_expectations.yml below
+    context.variables.save()
+    prune_validation_results(context, keep_runs - 1)  # this run makes it keep_runs
+    # the folder is new on every run: the datasource, its assets and batch definitions are made anew
+    for stale in [c.name for c in context.checkpoints.all() if c.name != CHECKPOINT_NAME]:
+        context.checkpoints.delete(stale)  # one checkpoint per suite, as earlier versions made
+    if any(d.name == DATASOURCE_NAME for d in context.data_sources.all().values()):
+        context.data_sources.delete(DATASOURCE_NAME)
+    datasource = context.data_sources.add_pandas_filesystem(DATASOURCE_NAME, base_directory=folder)
+    definitions = []
+    for dataset in datasets:
+        name = dataset.suite["name"]
+        suite = context.suites.add_or_update(ExpectationSuite(**dataset.suite))
+        batch = datasource.add_parquet_asset(name).add_batch_definition_path(name, path=dataset.file_name)
+        definition = gx.ValidationDefinition(name=name, data=batch, suite=suite)
+        definitions.append(context.validation_definitions.add_or_update(definition))
+    current = {d.name for d in definitions}
+    for stale in [d.name for d in context.validation_definitions.all() if d.name not in current]:
+        context.validation_definitions.delete(stale)
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=CHECKPOINT_NAME,
+            validation_definitions=definitions,
+            actions=[UpdateDataDocsOnceAction(name="data_docs")],
+            result_format=RESULT_FORMAT,
+        )
+    )
+    outcome = checkpoint.run(run_id=gx.RunIdentifier(run_name=run_name))
+    uncommitted = paths.validation / "gx" / "uncommitted"
+    for folder in (uncommitted / "validations", data_docs_index(paths).parent / "validations"):
+        remove_empty_folders(folder)
+    return outcome
+
+
+def _check_results(specs: list[dict], datasets: list[Dataset], outcome, folder: Path) -> list[CheckResult]:
+    """The checkpoint's results as CheckResults, in each suite file's expectation order, reported
+    under the suite file's name (shape checks ran in a suite of their own). A failure's rows are
+    attributed on that suite's Parquet file, read only then."""
+    origin = {d.suite["name"]: d for d in datasets}
+    order = {spec["name"]: i for i, spec in enumerate(specs)}
+    finder = FailingRowFinder()
+    frames: dict[str, object] = {}
+    ranked: list[tuple[tuple[int, int], CheckResult]] = []
+    for validation in outcome.run_results.values():
+        dataset = origin[validation.suite_name]
+        spec = specs[order[dataset.origin]]
+        positions = _positions(spec["expectations"])
+        lineage = spec["meta"].get("lineage") or []
+        for result in validation.results:
+            config = result.expectation_config
+            kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
+            success = bool(result.success)
+            failing_rows = None
+            if not success and lineage:
+                if dataset.file_name not in frames:
+                    frames[dataset.file_name] = _read_parquet(folder / dataset.file_name)
+                failing_rows = finder.failing_rows(frames[dataset.file_name], config.type, kwargs, lineage)
+            check = CheckResult(
+                suite=dataset.origin,
+                expectation=config.type,
+                kwargs=kwargs,
+                success=success,
+                unexpected_count=result.result.get("unexpected_count"),
+                observed=result.result.get("observed_value"),
+                failing_rows=failing_rows,
+            )
+            position = _take(positions, config.type, kwargs, default=len(spec["expectations"]))
+            ranked.append(((order[dataset.origin], position), check))
+    return [check for _, check in sorted(ranked, key=lambda pair: pair[0])]
+
+
+def _read_parquet(path: Path):
+    import pandas as pd
+
+    return pd.read_parquet(path)
+
+
+def _canonical(kwargs: dict) -> str:
+    return json.dumps({k: v for k, v in kwargs.items() if k != "batch_id"}, sort_keys=True, default=str)
+
+
+def _positions(expectations: list[dict]) -> dict[tuple[str, str], list[int]]:
+    """Where each expectation (type and kwargs) stands in its suite file."""
+    positions: dict[tuple[str, str], list[int]] = {}
+    for i, expectation in enumerate(expectations):
+        positions.setdefault((expectation["type"], _canonical(expectation.get("kwargs", {}))), []).append(i)
+    return positions
+
+
+def _take(positions: dict[tuple[str, str], list[int]], kind: str, kwargs: dict, default: int) -> int:
+    """The suite-file position of a result's expectation (GX may add default kwargs: those that
+    the file does not give are ignored when matching)."""
+    for (known_kind, known), slots in positions.items():
+        if known_kind == kind and slots and all(kwargs.get(k) == v for k, v in json.loads(known).items()):
+            return slots.pop(0)
+    return default
 
 
 def _summary_of(result: CheckResult) -> dict:

@@ -1,0 +1,133 @@
+"""GX validation on a real build: one checkpoint, one Data Docs site, a store that stays small,
+Parquet files holding only the columns the suites use, and no Parquet left behind.
+
+Real DuckDB files built by dbt (the session's ``sample_build``), the real suites and a real GX file
+context; a test that changes a warehouse changes a copy.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.paths import DataPaths
+from pipeline.validation import CHECKPOINT_NAME, data_docs_index, load_suites, validate_warehouse
+from pipeline.validation_datasets import SHAPE_SUFFIX, referenced_columns, write_datasets
+
+KEEP = 2  # runs kept in the store; the module's fixture validates KEEP + 1 times
+
+
+def leftover_parquet_folders(build: Path) -> list[Path]:
+    return [p for p in build.parent.iterdir() if p.name.startswith(".validation-")]
+
+
+@pytest.fixture(scope="module")
+def validated(sample_build, tmp_path_factory):
+    """The sample build validated KEEP + 1 times into one validation folder; the run names, and
+    what was left beside the build after each run."""
+    _, build = sample_build
+    paths = DataPaths(tmp_path_factory.mktemp("validation-runs"))
+    runs = [f"run-{i}" for i in range(1, KEEP + 2)]
+    leftovers = []
+    for run in runs:
+        results = validate_warehouse(paths, build, run_name=run, keep_runs=KEEP)
+        assert results and all(r.success for r in results), [r.describe() for r in results if not r.success]
+        leftovers += leftover_parquet_folders(build)
+    return paths, runs, leftovers
+
+
+def gx_context(paths: DataPaths):
+    import great_expectations as gx
+
+    return gx.get_context(mode="file", project_root_dir=str(paths.validation))
+
+
+def test_one_checkpoint_holds_every_suite(validated):
+    paths, _, _ = validated
+    context = gx_context(paths)
+    checkpoints = context.checkpoints.all()
+    assert [c.name for c in checkpoints] == [CHECKPOINT_NAME]
+    suites = {d.suite.name for d in checkpoints[0].validation_definitions}
+    names = {spec["name"] for spec in load_suites()}
+    assert names <= suites
+    # the only other suites are the split-off column checks of suites that have them
+    assert suites - names == {f"{n}{SHAPE_SUFFIX}" for n in ("fct_citizen_receptions", "fct_petitions")}
+    assert [a.type for a in checkpoints[0].actions] == ["update_data_docs_once"]
+
+
+def test_data_docs_list_the_last_run(validated):
+    paths, runs, _ = validated
+    index = data_docs_index(paths)
+    text = index.read_text(encoding="utf-8")
+    assert runs[-1] in text
+    assert runs[0] not in text  # pruned with its validation results
+
+
+def test_validation_results_store_keeps_the_last_runs_only(validated):
+    paths, runs, _ = validated
+    keys = gx_context(paths).validation_results_store.list_keys()
+    assert {k.run_id.run_name for k in keys} == set(runs[-KEEP:])
+    pages = paths.validation / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations"
+    assert not list(pages.glob(f"*/{runs[0]}")), "the pruned run's Data Docs pages are gone"
+    assert list(pages.glob(f"*/{runs[-1]}"))
+
+
+def test_the_parquet_folder_is_removed_after_each_run(validated, sample_build):
+    _, _, leftovers = validated
+    assert leftovers == []
+    assert leftover_parquet_folders(sample_build[1]) == []
+
+
+def test_each_dataset_holds_only_the_columns_its_suite_uses(sample_build, tmp_path):
+    _, build = sample_build
+    specs = {spec["name"]: spec for spec in load_suites()}
+    with duckdb.connect(str(build), read_only=True) as con:
+        datasets = write_datasets(con, list(specs.values()), tmp_path)
+        receptions = {row[0] for row in con.sql("describe marts.fct_citizen_receptions").fetchall()}
+    assert {d.origin for d in datasets} == set(specs)
+    for dataset in datasets:
+        written = set(pq.read_schema(tmp_path / dataset.file_name).names)
+        if dataset.suite["name"].endswith(SHAPE_SUFFIX):
+            continue
+        spec = specs[dataset.origin]
+        used = set(referenced_columns(spec["expectations"])) | set(spec["meta"].get("lineage") or [])
+        assert written and written <= used, (dataset.origin, written - used)
+    # the column-set check sees every column of the mart, from a file with none of its rows
+    shape = pq.read_table(tmp_path / f"fct_citizen_receptions{SHAPE_SUFFIX}.parquet")
+    assert set(shape.column_names) == receptions and shape.num_rows == 0
+    values = set(pq.read_schema(tmp_path / "fct_citizen_receptions.parquet").names)
+    assert "source_file" not in values and "unit_level_vi" not in values  # no expectation reads them
+
+
+def copy_build(sample_build, tmp_path: Path) -> Path:
+    """A writable copy of the sample build (same file name: dbt's views name the database after it)."""
+    _, build = sample_build
+    copy = tmp_path / "build" / build.name
+    copy.parent.mkdir()
+    shutil.copyfile(build, copy)
+    return copy
+
+
+def test_a_mart_gaining_a_column_fails_its_column_set_check(sample_build, tmp_path):
+    build = copy_build(sample_build, tmp_path)
+    with duckdb.connect(str(build)) as con:
+        con.execute("alter table marts.fct_petitions add column extra_note varchar")
+    results = validate_warehouse(DataPaths(tmp_path / "data"), build, run_name="gained-a-column")
+    failed = [r for r in results if not r.success]
+    assert [(r.suite, r.expectation) for r in failed] == [("fct_petitions", "expect_table_columns_to_match_set")]
+    assert "extra_note" in failed[0].observed
+    assert failed[0].failing_rows is None  # a table-level check: no submission to blame
+    assert leftover_parquet_folders(build) == []
+
+
+def test_the_parquet_folder_is_removed_when_validation_fails_midway(sample_build, tmp_path):
+    build = copy_build(sample_build, tmp_path)
+    with duckdb.connect(str(build)) as con:
+        con.execute("drop table marts.fct_schools")
+    with pytest.raises(duckdb.CatalogException):
+        validate_warehouse(DataPaths(tmp_path / "data"), build, run_name="missing-mart")
+    assert leftover_parquet_folders(build) == []
