@@ -95,6 +95,11 @@ def record(con: duckdb.DuckDBPyConnection, run_id: str, results_file: str | None
     return digest
 
 
+def request_key(request: dict) -> tuple[str, str, str]:
+    """A report request as the report tables key it: unit code, first and last day (ISO)."""
+    return (str(request["reporting_unit_code"]), str(request["period_start"]), str(request["period_end"]))
+
+
 def missing_requests(con: duckdb.DuckDBPyConnection, requests: list[dict]) -> list[dict]:
     """The requests whose report tables this warehouse does not hold (report.completeness has an
     overall row for every request built, also one owing nothing)."""
@@ -106,7 +111,7 @@ def missing_requests(con: duckdb.DuckDBPyConnection, requests: list[dict]) -> li
             "select distinct reporting_unit_code, period_start, period_end from report.completeness"
         ).fetchall()
     }
-    return [r for r in requests if (str(r["reporting_unit_code"]), str(r["period_start"]), str(r["period_end"])) not in held]
+    return [r for r in requests if request_key(r) not in held]
 
 
 def unchanged_since(con: duckdb.DuckDBPyConnection) -> dict | None:

@@ -111,7 +111,8 @@ def build_models(paths: DataPaths, build: str, requests: list[dict] | None = Non
                 "dbt_docs": str(paths.dbt_artifacts / "docs" / "index.html"),
                 "unchanged_since": unchanged["run_id"],
                 "results_file": unchanged["results_file"],
-                "report_requests_built": len(missing),
+                # the requests whose report tables this run built: only their documents are written again
+                "report_requests_built": [build_state.request_key(r) for r in missing],
             }
         dbt_build(paths, Path(build), requests)
         site = dbt_docs(paths, Path(build), requests)
@@ -170,6 +171,7 @@ def validate(paths: DataPaths, build: str, run_id: str, requests: list[dict] | N
             "rejected": [],
             "unchanged_since": built["unchanged_since"],
             "results_file": built.get("results_file"),
+            "report_requests_built": built.get("report_requests_built", []),
         }
     rejected: list[dict] = []
     results: list = []
@@ -275,14 +277,20 @@ def _write_reports(
             )
             for request in requests
         ]
+    kept = _unchanged_documents(paths, requests, validation_summary)
     for request, figures, completeness, appendices, names in contents:
         line, sent, owed = _completeness_line(completeness)
         sentences = render_sentences(figures, request.period, names)
         directory = paths.reports / request.slug
-        exports = write_exports(directory, request, figures, sentences)
-        exports += write_appendix_exports(directory, request, appendices, names)
-        incomplete = line if sent < owed else None
-        exports.append(write_report_document(directory, request, names, sentences, appendices, incomplete))
+        if request.slug in kept:
+            exports = kept[request.slug]
+            since = validation_summary["unchanged_since"]
+            log.info("%s: nothing changed since run %s; its documents are kept", request.slug, since)
+        else:
+            exports = write_exports(directory, request, figures, sentences)
+            exports += write_appendix_exports(directory, request, appendices, names)
+            incomplete = line if sent < owed else None
+            exports.append(write_report_document(directory, request, names, sentences, appendices, incomplete))
         name = f"{request.unit_name} ({request.unit_code}), {request.period.label_vi}"
         if owed and not sent:
             nothing_sent.append(name)
@@ -351,6 +359,24 @@ def seed_landing(paths: DataPaths, sample: Path) -> int:
         shutil.copy2(path, target)
         copied += 1
     return copied
+
+
+def _unchanged_documents(
+    paths: DataPaths, requests: list[ReportRequest], validation_summary: dict | None
+) -> dict[str, list[Path]]:
+    """The documents already written for requests whose report tables this run did not touch (a
+    night with nothing new, build_state): by slug, the files in the request's folder. A request
+    built in this run, or one whose report document is missing, is written again."""
+    if not (validation_summary or {}).get("unchanged_since"):
+        return {}
+    built = {tuple(key) for key in validation_summary.get("report_requests_built", [])}
+    kept = {}
+    for request in requests:
+        directory = paths.reports / request.slug
+        if build_state.request_key(request.as_dict()) in built or not (directory / f"bao-cao_{request.slug}.docx").is_file():
+            continue
+        kept[request.slug] = sorted(p for p in directory.iterdir() if p.is_file() and not p.name.startswith("."))
+    return kept
 
 
 def _safe_run_name(run_id: str) -> str:

@@ -300,6 +300,8 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
             con.execute(query).fetchall()
 
     before = warehouse_state(paths.warehouse)
+    document = paths.reports / REPORT_DIR_2023 / f"bao-cao_{REPORT_DIR_2023}.docx"
+    written_at = document.stat().st_mtime_ns
     quarantine_before = sorted(p.name for p in paths.quarantine.glob("*")) if paths.quarantine.exists() else []
     states = run_dag(dag)
     assert states["run"] == "success"
@@ -312,6 +314,8 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
     assert rerun["file"] != first_summary["file"]
     assert stages._safe_run_name(rerun["unchanged_since"]) == Path(first_summary["file"]).stem  # the first run's build
     assert rerun["figures"] == 74
+    assert document.stat().st_mtime_ns == written_at  # its documents are kept, not drawn again
+    assert str(document) in rerun["reports"][0]["exports"]
 
     # still nothing new, but a report not built before (a year-to-date cut-off moves every night):
     # only its report tables are built, on the marts as they are
@@ -323,6 +327,7 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
         assert con.execute("select count(*) from raw._builds").fetchone() == (1,)  # one validated build
     to_september = published_figures(paths.warehouse, end="2023-09-30")
     assert to_september and to_september != figures
+    assert (paths.reports / "105_2023-01-01_2023-09-30" / "bao-cao_105_2023-01-01_2023-09-30.docx").is_file()
     assert mismatches(published_figures(paths.warehouse), expected) == {}  # the annual report's rows are kept
 
 
