@@ -23,10 +23,23 @@ import sys
 import time
 from pathlib import Path
 
-STAGES = ("plan_reports", "discover", "ingest", "dbt_build", "validate", "publish", "report")
+STAGES = ("plan_reports", "discover", "take_run_lock", "ingest", "dbt_build", "validate", "publish", "report")
+# The read-ahead tasks of a DAG that parses in mapped tasks before ingest (pipeline.stages.plan_parse
+# and parse_batch), run when pipeline.stages has them: see dag_stages().
+PARSE_STAGES = ("plan_parse", "parse_batch")
 FLOORS = ("floor_read", "floor_sql")
 # The report figures the hand-written query computes, all of scope `total`.
 FLOOR_FIGURES = ("reception.visits", "reception.people", "petition.received", "petition.resolved", "petition.pending")
+
+
+def dag_stages() -> tuple[str, ...]:
+    """The DAG's tasks in order; ``parse_batch`` stands for all its mapped instances."""
+    from pipeline import stages
+
+    if hasattr(stages, "plan_parse") and hasattr(stages, "parse_batch"):
+        at = STAGES.index("ingest")
+        return (*STAGES[:at], *PARSE_STAGES, *STAGES[at:])
+    return STAGES
 
 
 def cpu_seconds() -> float:
@@ -44,9 +57,11 @@ def _load(state: Path, name: str) -> dict | list:
     return json.loads((state / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def run_stage(name: str, state: Path, run_id: str, period: tuple[str, str], reporting_units: str) -> dict | list:
+def run_stage(
+    name: str, state: Path, run_id: str, period: tuple[str, str], reporting_units: str, batch: int | None = None
+) -> dict | list:
     """The DAG task ``name``, given the XCom of the tasks before it (files in ``state``)."""
-    from pipeline import report_requests, stages
+    from pipeline import report_requests, runlock, stages
     from pipeline.paths import DataPaths
 
     paths = DataPaths.from_env()
@@ -55,6 +70,13 @@ def run_stage(name: str, state: Path, run_id: str, period: tuple[str, str], repo
         return [r.as_dict() for r in planned]
     if name == "discover":
         return stages.discover(paths)
+    if name == "take_run_lock":
+        runlock.acquire(paths, run_id, stage="take_run_lock")
+        return run_id
+    if name == "plan_parse":
+        return stages.plan_parse(paths, run_id)
+    if name == "parse_batch":
+        return stages.parse_batch(paths, run_id, _load(state, "plan_parse")[batch])
     if name == "ingest":
         return stages.ingest(paths, run_id)
     planned = _load(state, "plan_reports")
@@ -141,7 +163,8 @@ def floor_sql(warehouse: Path, period: tuple[str, str]) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("name", choices=[*STAGES, *FLOORS])
+    parser.add_argument("name", choices=[*STAGES, *PARSE_STAGES, *FLOORS])
+    parser.add_argument("--batch", type=int, help="parse_batch: the index of its batch in plan_parse's list")
     parser.add_argument("--state", type=Path, required=True, help="folder of the run's stage results (XCom)")
     parser.add_argument("--run-id", default="bench")
     parser.add_argument("--period", nargs=2, default=("2023-01-01", "2023-12-31"))
@@ -156,10 +179,11 @@ def main(argv: list[str] | None = None) -> None:
     elif args.name == "floor_sql":
         result = floor_sql(args.warehouse, period)
     else:
-        result = run_stage(args.name, args.state, args.run_id, period, args.reporting_units)
+        result = run_stage(args.name, args.state, args.run_id, period, args.reporting_units, args.batch)
     wall, end_cpu = time.perf_counter() - started, cpu_seconds()
-    if args.name in STAGES:
-        (args.state / f"{args.name}.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    if args.name in (*STAGES, *PARSE_STAGES):
+        suffix = f"-{args.batch}" if args.name == "parse_batch" else ""
+        (args.state / f"{args.name}{suffix}.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
     out = {"start_cpu": start_cpu, "work_cpu": end_cpu - start_cpu, "work_wall": wall, "peak_rss_mb": peak_rss_mb()}
     if args.name in FLOORS:
         out["result"] = result
