@@ -14,7 +14,7 @@ PERIOD ?=
 PERIOD_START ?= 2023-01-01
 PERIOD_END ?= 2023-12-31
 
-.PHONY: run airflow test test-fast lint venv lock templates sample key national-units bench-ingest clean system-deps sql compose-env labels
+.PHONY: run airflow test test-fast lint venv lock templates sample key national-units bench bench-ingest clean system-deps sql compose-env labels
 
 # Programs the tests drive for real, from Debian's packages: LibreOffice renders the report and the
 # printable forms to PDF, poppler's pdftotext/pdftoppm read the pages, Chromium loads the overview
@@ -109,6 +109,14 @@ national-units: venv
 	$(BIN)/python -m reference.admin_units --all --prefix national_ --out dbt_project/seeds/national
 
 # Ingest speed against a raw python-calamine read of the same registers (docs/performance.md).
+# The nightly at national scale (docs/performance.md): a cached landing set of communes from the
+# national reference (1M rows in 3,000 workbooks by default), the nightly's tasks each in a fresh
+# process, then again with nothing changed, against the floors (raw calamine read, one hand-written
+# SQL). A benchmark: exits 0 unless BENCH_ARGS has --check. Small run:
+# make bench BENCH_ARGS="--rows 20000 --workbooks 60"
+bench: venv
+	$(BIN)/python -m bench.nightly $(BENCH_ARGS)
+
 # A benchmark, not a test: it prints a table and exits 0. Generated registers are cached in
 # $(LAICHAU_DATA_DIR)/bench/. BENCH_ARGS passes options, e.g. BENCH_ARGS="--check --repeat 5".
 bench-ingest: venv
