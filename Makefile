@@ -108,7 +108,6 @@ sample: venv
 national-units: venv
 	$(BIN)/python -m reference.admin_units --all --prefix national_ --out dbt_project/seeds/national
 
-# Ingest speed against a raw python-calamine read of the same registers (docs/performance.md).
 # The nightly at national scale (docs/performance.md): a cached landing set of communes from the
 # national reference (1M rows in 3,000 workbooks by default), the nightly's tasks each in a fresh
 # process, then again with nothing changed, against the floors (raw calamine read, one hand-written
@@ -117,6 +116,7 @@ national-units: venv
 bench: venv
 	$(BIN)/python -m bench.nightly $(BENCH_ARGS)
 
+# Ingest speed against a raw python-calamine read of the same registers (docs/performance.md).
 # A benchmark, not a test: it prints a table and exits 0. Generated registers are cached in
 # $(LAICHAU_DATA_DIR)/bench/. BENCH_ARGS passes options, e.g. BENCH_ARGS="--check --repeat 5".
 bench-ingest: venv
