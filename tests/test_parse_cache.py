@@ -274,3 +274,37 @@ def test_the_stages_plan_and_parse_under_the_run_lock_and_ingest_counts_cached_f
     finally:
         runlock.release(paths, "run-1")
     assert summary["from_parse_cache"] == 3 and len(summary["loaded"]) == 3 and len(summary["quarantined"]) == 1
+
+
+def test_the_hostile_corpus_through_the_parse_stage(tmp_path):
+    """Links, pipes, bombs, broken and lying files (tests/hostile): planning and parsing never raise,
+    only good reads are cached (ingest loads each of those from the cache and quarantines the rest
+    as its case says), and nothing planted in a file reaches the cache."""
+    from tests.hostile.builders import Context, build_all
+
+    landing = tmp_path / "landing"
+    cases = build_all(Context(landing / "hostile", tmp_path, tmp_path / "outside"))
+    batches = plan(landing, Known(), TEST_KEY, max_files=10)
+    json.dumps(batches)
+    parsed = [read_batch(landing, batch, TEST_KEY) for batch in batches]
+    json.dumps(parsed)
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        report = ingest_landing(con, landing, landing / "_quarantine", TEST_KEY)
+    loaded = report.with_status("loaded")
+    assert len(loaded) >= 10 and report.from_cache == len(loaded) == sum(p["cached"] for p in parsed)
+    for case in cases:
+        statuses = [f.status for f in report.files if f"{case.tag}/" in f.path]
+        if case.expect == "quarantined":
+            assert "quarantined" in statuses, case.id
+        elif case.expect == "loaded" and not case.or_quarantined_with:
+            assert "loaded" in statuses, case.id
+    secrets = {s for c in cases for s in c.secrets if s}
+    texts = [
+        json.dumps(pq.read_table(p).to_pylist(), ensure_ascii=False, default=str)
+        if p.suffix == ".parquet"
+        else p.read_text(encoding="utf-8")
+        for p in (landing / "_parsed").rglob("*")
+        if p.is_file()
+    ]
+    assert len(texts) == 2 * len(loaded)
+    assert [s for s in secrets if any(s in text for text in texts)] == []
