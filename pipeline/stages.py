@@ -99,16 +99,17 @@ def _published_knowledge(paths: DataPaths) -> parse_batches.Known:
 def parse_batch(paths: DataPaths, run_id: str, batch: dict) -> dict:
     """Read one batch of workbooks into the parse cache (a mapped task; several run at once, on
     this machine or on Celery workers sharing the data folder). It writes nothing but cache
-    entries, so it only checks that its run still holds the lock and leaves the lock's heartbeat
-    to the single-task stages."""
+    entries; it checks that its run still holds the lock and keeps the lock's heartbeat fresh
+    (before and after its batch), without naming its process (runlock.refresh), so a long first
+    load's parse stage does not look like a dead run."""
     key = load_key()
-    current = runlock.holder(paths)
-    if current is None or current.run_id != run_id:
-        raise runlock.NotLockHolder(runlock.not_holder_message(run_id, current))
+    runlock.refresh(paths, run_id, "parse_batch")
     try:
-        return parse_batches.read_batch(paths.landing, batch, key)
+        summary = parse_batches.read_batch(paths.landing, batch, key)
     finally:
         stop_readers()  # the task leaves no reading process behind
+    runlock.refresh(paths, run_id, "parse_batch")
+    return summary
 
 
 def ingest(paths: DataPaths, run_id: str) -> dict:

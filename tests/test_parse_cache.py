@@ -308,3 +308,19 @@ def test_the_hostile_corpus_through_the_parse_stage(tmp_path):
     ]
     assert len(texts) == 2 * len(loaded)
     assert [s for s in secrets if any(s in text for text in texts)] == []
+
+
+def test_a_parse_batch_keeps_the_lock_fresh_without_naming_its_process(data_dir):
+    """Several parse tasks run at once: none of them may make the lock look abandoned when it exits."""
+    paths = DataPaths(data_dir)
+    paths.landing.mkdir(parents=True)
+    runlock.acquire(paths, "run-1", stage="take_run_lock")
+    try:
+        before = runlock.holder(paths)
+        time.sleep(1.1)
+        assert stages.parse_batch(paths, "run-1", {"files": [], "bytes": 0})["cached"] == 0
+        after = runlock.holder(paths)
+    finally:
+        runlock.release(paths, "run-1")
+    assert (after.run_id, after.stage, after.pid) == ("run-1", "parse_batch", None)
+    assert after.heartbeat_at > before.heartbeat_at and after.started_at == before.started_at
