@@ -12,10 +12,11 @@ For every entry of the landing folder, oldest first:
   rules change (``reader_version``) or someone asks (``requeue``), it is read again;
 * otherwise it is read in a child process (``ingestion.sandbox``) with memory and time limits,
   unless a parse task read it already (``ingestion.parse_cache``: same sha256, reading rules and
-  key, read on this day or before): its rows are bulk-inserted into ``raw.<source>`` with lineage (file, sha256, sheet, row
-  number, load time) and a row in ``raw._loads``; or the file is copied to quarantine beside an
-  error report (Vietnamese and English), with a row in ``raw._rejections`` that holds only where
-  the errors are and which rules they broke, never what was typed.
+  key, read on this day or before): its rows are bulk-inserted into ``raw.<source>`` with
+  lineage (file, sha256, sheet, row number, load time) and a row in ``raw._loads``; or the file
+  is copied to quarantine beside an error report (Vietnamese and English), with a row in
+  ``raw._rejections`` that holds only where the errors are and which rules they broke, never
+  what was typed.
 
 One bad file never stops the others; nothing already loaded is deleted.
 """
