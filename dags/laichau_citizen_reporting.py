@@ -1,8 +1,11 @@
 """
 ### Lai Châu city: nightly citizen-work reporting
 
-Every night: **discover** the workbooks in the landing folder → **ingest** new ones into a
-staging copy of the warehouse (bad files are quarantined with an error report, the rest go on)
+Every night: **discover** the workbooks in the landing folder → **plan_parse** cuts the new ones
+into batches and **parse_batch** (mapped, one task per batch, in parallel: LocalExecutor slots or
+Celery workers sharing the data folder) reads each batch into the parse cache `landing/_parsed/`
+→ **ingest**, the single writer, loads them in bulk into a staging copy of the warehouse (bad
+files are quarantined with an error report, the rest go on)
 → **dbt_build** the staging, intermediate and mart models and run their tests (skipped with
 validation when nothing changed since the last validated build: pipeline/build_state.py) → **validate**
 with the Great Expectations suites (a workbook whose rows fail a check is rejected, its clerk
@@ -126,7 +129,24 @@ def laichau_citizen_reporting():
 
     @task
     @fail_fast_on_bad_data
-    def ingest(locked_by: str, run_id: str | None = None) -> dict:
+    def plan_parse(locked_by: str, run_id: str | None = None) -> list[dict]:
+        from pipeline import stages
+
+        return stages.plan_parse(data_paths(), run_id or "manual")
+
+    @task
+    @fail_fast_on_bad_data
+    def parse_batch(batch: dict, run_id: str | None = None) -> dict:
+        from pipeline import stages
+
+        return stages.parse_batch(data_paths(), run_id or "manual", batch)
+
+    # none_failed: a night with nothing new maps parse_batch over no batch (skipped) and ingest still
+    # runs; a failed plan_parse or parse_batch (or take_run_lock before them) stops it. It follows
+    # plan_parse, not take_run_lock: a set-up's direct downstream tasks must keep all_success.
+    @task(trigger_rule="none_failed")
+    @fail_fast_on_bad_data
+    def ingest(run_id: str | None = None) -> dict:
         from pipeline import stages
 
         return stages.ingest(data_paths(), run_id or "manual")
@@ -167,7 +187,9 @@ def laichau_citizen_reporting():
 
     planned = plan_reports()
     locked = take_run_lock(discover(planned))
-    ingested = ingest(locked)
+    batches = plan_parse(locked)
+    ingested = ingest()
+    [batches, parse_batch.expand(batch=batches)] >> ingested
     validated = validate(dbt_build(ingested, planned), planned)
     reported = report(publish(validated), ingested, validated, planned)
     reported >> release_run_lock(locked)

@@ -10,11 +10,13 @@ For every entry of the landing folder, oldest first:
   the unit's workbooks covering that day is what counts (dbt macro ``rows_in_force``);
 * quarantined before under the same reading rules → skipped (``still_quarantined``); when the
   rules change (``reader_version``) or someone asks (``requeue``), it is read again;
-* otherwise it is read in a child process (``ingestion.sandbox``) with memory and time limits:
-  its rows are bulk-inserted into ``raw.<source>`` with lineage (file, sha256, sheet, row
-  number, load time) and a row in ``raw._loads``; or the file is copied to quarantine beside an
-  error report (Vietnamese and English), with a row in ``raw._rejections`` that holds only where
-  the errors are and which rules they broke, never what was typed.
+* otherwise it is read in a child process (``ingestion.sandbox``) with memory and time limits,
+  unless a parse task read it already (``ingestion.parse_cache``: same sha256, reading rules and
+  key, read on this day or before): its rows are bulk-inserted into ``raw.<source>`` with
+  lineage (file, sha256, sheet, row number, load time) and a row in ``raw._loads``; or the file
+  is copied to quarantine beside an error report (Vietnamese and English), with a row in
+  ``raw._rejections`` that holds only where the errors are and which rules they broke, never
+  what was typed.
 
 One bad file never stops the others; nothing already loaded is deleted.
 """
@@ -38,9 +40,10 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion import limits
+from ingestion import limits, parse_cache
 from ingestion.errors import IngestError, WorkbookRejected, printable
 from ingestion.filecheck import refuse_special
+from ingestion.pseudonymize import fingerprint
 from ingestion.registry import SOURCES_DIR, Source, load_sources
 from ingestion.sandbox import ReadJob, ReadResult, read_all
 from ingestion.sql_literals import bind
@@ -131,6 +134,7 @@ class FileOutcome:
 @dataclass
 class IngestReport:
     files: list[FileOutcome]
+    from_cache: int = 0  # files whose read a parse task had cached (ingestion.parse_cache)
 
     def with_status(self, *statuses: str) -> list[FileOutcome]:
         return [f for f in self.files if f.status in statuses]
@@ -150,6 +154,7 @@ class IngestReport:
                 }
                 for f in self.with_status("quarantined", "still_quarantined")
             ],
+            "from_parse_cache": self.from_cache,
         }
 
 
@@ -183,9 +188,9 @@ def sha256_of(path: Path) -> str:
 
 
 def _is_ours(relative: Path) -> bool:
-    """The pipeline's own folders inside landing (the quarantine), and hidden or lock files."""
+    """The pipeline's own folders inside landing (the quarantine, the parse cache), and hidden or lock files."""
     return (
-        relative.parts[0] == "_quarantine"
+        relative.parts[0] in ("_quarantine", parse_cache.FOLDER)
         or any(part.startswith(".") for part in relative.parts)
         or (relative.name.startswith("~$"))
     )
@@ -195,7 +200,8 @@ def landing_entries(landing: Path) -> list[Path]:
     """Every entry a clerk dropped, oldest first, without following links.
 
     Symlinks are listed (to be refused with a report), never followed into; Office lock files
-    (``~$``) and hidden files are not the clerks' work; ``_quarantine`` is the pipeline's own.
+    (``~$``) and hidden files are not the clerks' work; ``_quarantine`` and ``_parsed`` are the
+    pipeline's own.
     """
     found: list[tuple[int, str, Path]] = []
     for root, directories, files in os.walk(landing, followlinks=False):
@@ -604,6 +610,8 @@ def _ingest_landing(
     }
     arrivals = {tuple(row) for row in con.execute("SELECT file_path, file_sha256, changed_ns FROM raw._arrivals").fetchall()}
     requeue = requeued_since(quarantine)
+    cache, key_fp, day = parse_cache.root(landing), fingerprint(key), parse_cache.reading_day()
+    cached: dict[ReadJob, ReadResult] = {}
     clock = _Clock(con)
     outcomes: list[FileOutcome | None] = []
     jobs: list[tuple[int, ReadJob, Path, str]] = []
@@ -662,7 +670,12 @@ def _ingest_landing(
                     outcomes.append(FileOutcome(name, sha, "still_quarantined", report_path=rejected[sha][1]))
                     continue
             # Dates in the file may not be later than the day it is read (a typo such as 2032 for 2023).
-            job = ReadJob(str(path), name, dt.datetime.now(dt.UTC).date(), str(Path(work) / f"{len(jobs)}.parquet"))
+            entry = parse_cache.lookup(cache, version, sha, key_fp, day)
+            if entry is not None:  # a parse task read it already: its rows are stored from the cache
+                job = ReadJob(str(path), name, entry.arrival, str(entry.rows))
+                cached[job] = entry.result
+            else:
+                job = ReadJob(str(path), name, day, str(Path(work) / f"{len(jobs)}.parquet"))
             jobs.append((len(outcomes), job, path, sha))
             planned.add(sha)
             outcomes.append(None)
@@ -672,7 +685,10 @@ def _ingest_landing(
             con.execute("INSERT INTO raw._arrivals VALUES " + ", ".join(bind("(?, ?, ?, ?)", row) for row in new_arrivals))
             con.execute("COMMIT")
 
-        results = dict(read_all([job for _, job, _, _ in jobs], key, workers))
+        results = dict(read_all([job for _, job, _, _ in jobs if job not in cached], key, workers))
+        results.update(cached)
+        if cached:
+            log.info("%d of %d file(s) to read came from the parse cache", len(cached), len(jobs))
         read: list[tuple[int, ReadJob, Path, str, ReadResult, dt.datetime]] = []
         for position, job, path, sha in jobs:
             result, now = results[job], clock.now()
@@ -714,4 +730,4 @@ def _ingest_landing(
                 result.skipped_rows,
                 f" (supersedes {superseded})" if superseded else "",
             )
-    return IngestReport([o for o in outcomes if o is not None])
+    return IngestReport([o for o in outcomes if o is not None], from_cache=len(cached))

@@ -34,6 +34,12 @@ class DataPaths:
         return self.landing / "_quarantine"
 
     @property
+    def parse_cache(self) -> Path:
+        """Workbooks read ahead of ingest by the mapped parse tasks (ingestion.parse_cache): derived
+        from clerks' files, so it stays in the landing area too; ingestion never takes it for one."""
+        return self.landing / "_parsed"
+
+    @property
     def warehouse(self) -> Path:
         """The published warehouse analysts open; only ever replaced whole, atomically."""
         return self.root / "warehouse.duckdb"

@@ -226,6 +226,19 @@ def holding(paths: DataPaths, run_id: str, stage: str) -> Iterator[Holder]:
                 _write(paths, _stamp(current, run_id, stage, None))
 
 
+def refresh(paths: DataPaths, run_id: str, stage: str) -> Holder:
+    """Check that ``run_id`` holds the lock and refresh its heartbeat, naming no process: for the
+    mapped tasks of a stage (parse_batch), several at once and possibly on other machines, where
+    one task's exit must not make the lock look abandoned while the others still run."""
+    with _guard(paths):
+        current = holder(paths)
+        if current is None or current.run_id != run_id:
+            raise NotLockHolder(not_holder_message(run_id, current))
+        lock = _stamp(current, run_id, stage, None)
+        _write(paths, lock)
+    return lock
+
+
 def release(paths: DataPaths, run_id: str) -> bool:
     """Remove the lock if ``run_id`` holds it; another run's lock is never touched."""
     with _guard(paths):

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
 
+from ingestion import parse_batches
 from ingestion.errors import printable
 from ingestion.loader import ingest_landing, landing_entries
 from ingestion.pseudonymize import load_key
@@ -66,6 +68,50 @@ def discover(paths: DataPaths) -> dict:
     return {"landing": str(paths.landing), "files": files}
 
 
+def plan_parse(paths: DataPaths, run_id: str) -> list[dict]:
+    """The batches of landing files to read ahead of ingest, one mapped ``parse_batch`` task each:
+    the files the published warehouse has neither loaded nor refused under the current reading
+    rules, and that the parse cache does not hold yet. Tidies the cache first. XCom: relative
+    paths, sizes and sha256s only."""
+    key = load_key()
+    with runlock.holding(paths, run_id, "plan_parse"):
+        known = _published_knowledge(paths)
+        batches = parse_batches.plan(paths.landing, known, key)
+    return batches
+
+
+def _published_knowledge(paths: DataPaths) -> parse_batches.Known:
+    """What the published warehouse has loaded and refused, read without ever writing to it: read-only,
+    or from a copy while an analyst holds it open read-write (DuckDB then refuses other processes)."""
+    if not paths.warehouse.exists():
+        return parse_batches.Known()
+    try:
+        with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+            return parse_batches.known_from(con, paths.quarantine)
+    except duckdb.IOException:
+        with tempfile.TemporaryDirectory(prefix="laichau-parse-plan-") as scratch:
+            copy = Path(scratch) / paths.warehouse.name
+            shutil.copyfile(paths.warehouse, copy)
+            with duckdb.connect(str(copy), read_only=True) as con:
+                return parse_batches.known_from(con, paths.quarantine)
+
+
+def parse_batch(paths: DataPaths, run_id: str, batch: dict) -> dict:
+    """Read one batch of workbooks into the parse cache (a mapped task; several run at once, on
+    this machine or on Celery workers sharing the data folder). It writes nothing but cache
+    entries; it checks that its run still holds the lock and keeps the lock's heartbeat fresh
+    (before and after its batch), without naming its process (runlock.refresh), so a long first
+    load's parse stage does not look like a dead run."""
+    key = load_key()
+    runlock.refresh(paths, run_id, "parse_batch")
+    try:
+        summary = parse_batches.read_batch(paths.landing, batch, key)
+    finally:
+        stop_readers()  # the task leaves no reading process behind
+    runlock.refresh(paths, run_id, "parse_batch")
+    return summary
+
+
 def ingest(paths: DataPaths, run_id: str) -> dict:
     """Take the run lock, start a staging copy of the warehouse and load every new workbook into it."""
     key = load_key()
@@ -81,8 +127,9 @@ def ingest(paths: DataPaths, run_id: str) -> dict:
             con.execute("CHECKPOINT")
     summary = report.summary()
     log.info(
-        "Ingest: %d loaded, %d unchanged, %d quarantined",
+        "Ingest: %d loaded (%d read by the parse tasks), %d unchanged, %d quarantined",
         len(summary["loaded"]),
+        summary["from_parse_cache"],
         len(summary["unchanged"]),
         len(summary["quarantined"]),
     )

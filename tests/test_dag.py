@@ -53,11 +53,26 @@ def test_publish_is_the_warehouse_asset_the_reports_dag_is_scheduled_on(dag):
 
 def test_stages_are_tasks_in_order(dag):
     chain = [
-        "plan_reports", "discover", "take_run_lock", "ingest", "dbt_build", "validate", "publish", "report", "release_run_lock"
+        "plan_reports", "discover", "take_run_lock", "plan_parse", "parse_batch", "ingest", "dbt_build", "validate",
+        "publish", "report", "release_run_lock",
     ]  # fmt: skip
     assert set(dag.task_ids) == set(chain)
     for upstream, downstream in itertools.pairwise(chain):
         assert downstream in dag.get_task(upstream).downstream_task_ids
+
+
+def test_parse_batch_is_mapped_over_plan_parse_and_ingest_runs_on_a_night_without_batches(dag):
+    """parse_batch is expanded (dynamic task mapping) over plan_parse's batches; ingest, the single
+    writer, waits for every mapped instance, and runs when there was nothing to map (skipped) but
+    not when a parse failed."""
+    parse = dag.get_task("parse_batch")
+    assert type(parse).__name__ == "DecoratedMappedOperator"
+    assert set(parse.op_kwargs_expand_input.value) == {"batch"}
+    assert parse.upstream_task_ids == {"plan_parse"}
+    ingest = dag.get_task("ingest")
+    assert ingest.upstream_task_ids == {"plan_parse", "parse_batch"}
+    assert ingest.trigger_rule == "none_failed"
+    assert dag.get_task("plan_parse").upstream_task_ids == {"take_run_lock"}
 
 
 def test_the_run_lock_is_a_setup_released_by_a_teardown(dag):

@@ -56,6 +56,44 @@ def run_dag(dag, conf=PERIOD_2023, logical_date=None) -> dict[str, str]:
     return {"run": str(dag_run.state), **states}
 
 
+def mapped_runs(dag_run_id: str, task_id: str) -> dict[int, str]:
+    """map_index → state of a task's instances in a run (-1: not mapped, or mapped over nothing)."""
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        return {
+            ti.map_index: str(ti.state)
+            for ti in session.query(TaskInstance).filter(
+                TaskInstance.dag_id == DAG_ID, TaskInstance.run_id == dag_run_id, TaskInstance.task_id == task_id
+            )
+        }
+
+
+def latest_run_id() -> str:
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        return session.query(DagRun).filter(DagRun.dag_id == DAG_ID).order_by(DagRun.id.desc()).first().run_id
+
+
+def ingest_summary(dag_run_id: str) -> dict:
+    """What the ingest task returned (its XCom)."""
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        row = (
+            session.query(XComModel)
+            .filter(XComModel.dag_id == DAG_ID, XComModel.run_id == dag_run_id, XComModel.task_id == "ingest")
+            .filter(XComModel.key == "return_value")
+            .one()
+        )
+        value = row.value
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def seed(data_dir: Path) -> Path:
     landing = data_dir / "landing"
     shutil.copytree(SAMPLE_LANDING, landing)
@@ -224,8 +262,11 @@ def warehouse_state(path: Path) -> dict:
     return {"counts": counts, "loads": loads, "figures": figures}
 
 
-def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, data_dir):
+def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, data_dir, monkeypatch):
     seed(data_dir)
+    # the sample's workbooks in batches of 60: parse_batch is mapped over several batches
+    monkeypatch.setenv("LAICHAU_PARSE_BATCH_FILES", "60")
+    sample_files = len(list(SAMPLE_LANDING.rglob("*.xlsx")))
     states = run_dag(dag)
     assert states == {
         "run": "success",
@@ -234,6 +275,8 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
                 "plan_reports",
                 "discover",
                 "take_run_lock",
+                "plan_parse",
+                "parse_batch",
                 "ingest",
                 "dbt_build",
                 "validate",
@@ -246,6 +289,12 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
     }
     paths = DataPaths(data_dir)
     assert runlock.holder(paths) is None and not list(paths.build_dir.iterdir())
+    # the parse stage ran as mapped tasks, one per batch, and ingest stored every workbook from their cache
+    first_run = latest_run_id()
+    batches = -(-sample_files // 60)
+    assert batches >= 2
+    assert mapped_runs(first_run, "parse_batch") == dict.fromkeys(range(batches), "success")
+    assert ingest_summary(first_run)["from_parse_cache"] == len(ingest_summary(first_run)["loaded"]) == sample_files
     figures = published_figures(paths.warehouse)
     expected = expected_figures()
     assert len(expected) == 74
@@ -305,6 +354,10 @@ def test_sample_run_publishes_the_2023_figures_and_a_rerun_changes_nothing(dag, 
     quarantine_before = sorted(p.name for p in paths.quarantine.glob("*")) if paths.quarantine.exists() else []
     states = run_dag(dag)
     assert states["run"] == "success"
+    # nothing new to read: parse_batch was mapped over no batch (skipped) and ingest ran all the same
+    assert states["parse_batch"] == "skipped" and states["ingest"] == "success"
+    assert ingest_summary(latest_run_id())["from_parse_cache"] == 0
+    assert not list((paths.parse_cache).rglob("*.parquet"))  # entries of loaded files are tidied away
     after = warehouse_state(paths.warehouse)
     assert after == before
     assert (sorted(p.name for p in paths.quarantine.glob("*")) if paths.quarantine.exists() else []) == quarantine_before

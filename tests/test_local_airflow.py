@@ -4,6 +4,7 @@ launcher's help, runs when triggered through the REST API, and everything stops 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -102,6 +103,21 @@ def test_make_airflow_runs_the_nightly_under_a_real_scheduler_and_stops_cleanly(
         assert (paths.secrets / "pseudonym.key").is_file()
         runs = _api(base, f"/api/v2/dags/{DAG_ID}/dagRuns", token)["dag_runs"]
         assert all(r["state"] in ("success", "running", "queued") for r in runs), runs
+        # the parse stage was mapped over the sample's batches (50 files each) in the first run that
+        # ingested (a scheduled nightly may have come first), run side by side by the LocalExecutor's
+        # parallel slots (AIRFLOW__CORE__PARALLELISM=4)
+        mapped = max(
+            (
+                _api(base, f"/api/v2/dags/{DAG_ID}/dagRuns/{urllib.request.quote(r['dag_run_id'], safe='')}"
+                     "/taskInstances/parse_batch/listMapped", token)["task_instances"]
+                for r in runs
+            ),
+            key=len,
+        )  # fmt: skip
+        assert sorted(ti["map_index"] for ti in mapped) == list(range(len(mapped))) and len(mapped) >= 3
+        assert {ti["state"] for ti in mapped} == {"success"}
+        spans = sorted((ti["start_date"], ti["end_date"]) for ti in mapped)
+        assert any(later[0] < earlier[1] for earlier, later in itertools.pairwise(spans)), spans
     finally:
         launcher.send_signal(signal.SIGTERM)
         try:
