@@ -146,8 +146,12 @@ def lookup(cache: Path, version: str, sha256: str, key_fingerprint: str, day: dt
         arrival = dt.date.fromisoformat(meta["arrival"])
         if arrival > day:
             return None  # read "in the future": a date between day and arrival would have passed there
+        # a damaged file (its footer unreadable) is read again from the workbook, not quarantined
+        from pyarrow.parquet import read_metadata
+
+        read_metadata(parquet)
         return Entry(parquet, _result(meta["result"]), arrival)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError):  # pyarrow's ArrowInvalid is a ValueError
         return None
 
 

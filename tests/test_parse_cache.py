@@ -143,6 +143,12 @@ def test_a_cache_entry_serves_only_its_reader_version_key_and_days_from_its_own(
     assert parse_cache.lookup(cache, version, sha, KEY_FP, TODAY) is None
     sidecar.write_text(saved[: len(saved) // 2], encoding="utf-8")  # half a file: not an entry either
     assert parse_cache.lookup(cache, version, sha, KEY_FP, TODAY) is None
+    # rows damaged on disk (their footer cut off) are no entry: the workbook is read again, not quarantined
+    sidecar.write_text(saved, encoding="utf-8")
+    assert parse_cache.lookup(cache, version, sha, KEY_FP, TODAY) is not None
+    rows = cache / version / f"{sha}.parquet"
+    rows.write_bytes(rows.read_bytes()[:-20])
+    assert parse_cache.lookup(cache, version, sha, KEY_FP, TODAY) is None
 
 
 def test_a_failed_read_is_never_cached():
