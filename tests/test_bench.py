@@ -112,8 +112,13 @@ def test_nightly_benchmark_runs_both_nights_and_its_floor_sql_equals_the_report(
     results = json.loads(out_file.read_text(encoding="utf-8"))
     for night in ("full", "no_change"):
         assert list(results[night]["stages"]) == list(dag_stages())
-        for measured in results[night]["stages"].values():
+        for stage, measured in results[night]["stages"].items():
+            if stage == "parse_batch" and night == "no_change":
+                assert measured["processes"] == 0  # nothing new: the parse is mapped over no batch
+                continue
             assert measured["wall"] > 0 and measured["cpu"] > 0 and measured["peak_rss_mb"] > 0
+    assert results["full"]["stages"]["parse_batch"]["processes"] >= 1
+    assert results["no_change"]["unchanged_since"]  # dbt and validation skipped: nothing changed
     assert results["full"]["loaded"] == 6 and results["full"]["quarantined"] == 0
     assert results["no_change"]["loaded"] == 0 and results["no_change"]["unchanged"] == 6
     figures = results["figures"]
