@@ -21,7 +21,7 @@ from ingestion.loader import ingest_landing, landing_entries
 from ingestion.pseudonymize import load_key
 from ingestion.registry import load_sources
 from ingestion.sandbox import stop_readers
-from pipeline import build_state, key_fingerprint, report_requests, runlock
+from pipeline import build_state, duckdb_settings, key_fingerprint, report_requests, runlock
 from pipeline.attribution import attribute
 from pipeline.dbt import dbt_build, dbt_docs
 from pipeline.errors import DataCheckFailed
@@ -118,7 +118,7 @@ def ingest(paths: DataPaths, run_id: str) -> dict:
     runlock.acquire(paths, run_id)
     with runlock.holding(paths, run_id, "ingest"):
         build = start_build(paths, run_id)
-        with duckdb.connect(str(build)) as con:
+        with duckdb.connect(str(build), config=duckdb_settings.config()) as con:
             key_fingerprint.record(con, key)
             try:
                 report = ingest_landing(con, paths.landing, paths.quarantine, key)

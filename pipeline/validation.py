@@ -38,6 +38,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline import duckdb_settings
 from pipeline.attribution import FailingRow, FailingRowFinder
 from pipeline.paths import EXPECTATIONS_DIR, DataPaths
 from pipeline.validation_datasets import Dataset, write_datasets
@@ -94,7 +95,7 @@ def validate_warehouse(paths: DataPaths, build: Path, run_name: str, keep_runs: 
     specs = load_suites()
     folder = Path(tempfile.mkdtemp(prefix=".validation-", dir=build.parent))
     try:
-        with duckdb.connect(str(build), read_only=True) as con:
+        with duckdb.connect(str(build), read_only=True, config=duckdb_settings.config()) as con:
             datasets = write_datasets(con, specs, folder)
         outcome = _run_checkpoint(paths, folder, datasets, run_name, keep_runs)
         results = _check_results(specs, datasets, outcome, folder)
