@@ -33,6 +33,8 @@ from pathlib import Path
 from bench.reception import reception_rows, split_evenly
 from pipeline.paths import REPO_ROOT
 from reference.deployment import WarehouseUnit, warehouse_units
+from sample_data.petitions import CHANNELS, CONTENT, OUTSIDE
+from sample_data.petitions import TYPES as PETITION_TYPES
 
 YEAR = 2023  # before the 2025 reform: the 63-province list, ~10,000 communes
 SOURCES = ("citizen_reception", "petition_handling")
@@ -42,24 +44,12 @@ MANIFEST = ".complete.json"  # hidden: ingestion does not take it for a clerk's 
 GENERATOR_INPUTS = [
     REPO_ROOT / "bench" / "national.py",
     REPO_ROOT / "bench" / "reception.py",
+    REPO_ROOT / "sample_data" / "petitions.py",
     REPO_ROOT / "ingestion" / "templates.py",
     *(REPO_ROOT / "ingestion" / "sources" / f"{source}.yml" for source in SOURCES),
     REPO_ROOT / "dbt_project" / "seeds" / "national" / "national_admin_units.csv",
 ]
 
-PETITION_TYPES = [
-    ("Kiến nghị, phản ánh", "Hành chính - đất đai, nhà cửa"),
-    ("Kiến nghị, phản ánh", "Hành chính - chế độ, chính sách"),
-    ("Khiếu nại", "Hành chính - đất đai, nhà cửa"),
-    ("Kiến nghị, phản ánh", "Hành chính - khác"),
-    ("Tố cáo", "Công chức, công vụ"),
-    ("Khiếu nại", "Hành chính - chế độ, chính sách"),
-    ("Kiến nghị, phản ánh", "Khác"),
-]
-CHANNELS = ["Qua dịch vụ bưu chính", "Nhận trực tiếp", "Cơ quan khác chuyển đến"]
-OUTSIDE = ["Hướng dẫn", "Chuyển đơn", "Đôn đốc giải quyết"]
-CONTENT = ["Đề nghị xem xét cấp giấy chứng nhận quyền sử dụng đất", "Phản ánh chậm chi trả chế độ",
-           "Khiếu nại quyết định xử phạt hành chính", "Kiến nghị về quy hoạch khu dân cư"]  # fmt: skip
 STATUSES = ["Đã giải quyết"] * 6 + ["Đang giải quyết", "Chưa giải quyết"]
 
 
