@@ -7,10 +7,12 @@ gets its own data folder through LAICHAU_DATA_DIR.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,13 +22,16 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # session to a new folder after Airflow has read the first one's settings.
 _SESSION_DIR = Path(os.environ.get("LAICHAU_TEST_SESSION_DIR") or tempfile.mkdtemp(prefix="laichau-tests-"))
 os.environ["LAICHAU_TEST_SESSION_DIR"] = str(_SESSION_DIR)
-os.environ["AIRFLOW_HOME"] = str(_SESSION_DIR / "airflow")
+# pytest-xdist workers share the session folder (its scenarios, tests/shared.py) but each has its
+# own Airflow metadata database: SQLite takes one writer at a time.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+os.environ["AIRFLOW_HOME"] = str(_SESSION_DIR / f"airflow-{_WORKER}")
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO_ROOT / "dags")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
-os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_SESSION_DIR / 'airflow' / 'airflow.db'}"
+os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{Path(os.environ['AIRFLOW_HOME']) / 'airflow.db'}"
 os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "False"
 os.environ["LAICHAU_PSEUDONYM_KEY"] = "test-key-" + "0123456789abcdef" * 3
-os.environ["LAICHAU_DATA_DIR"] = str(_SESSION_DIR / "data-default")
+os.environ["LAICHAU_DATA_DIR"] = str(_SESSION_DIR / f"data-default-{_WORKER}")
 
 SAMPLE_LANDING = REPO_ROOT / "sample_data" / "landing"
 # The 2023 report's figures, copied from the seed report: the golden values the pipeline must reproduce.
@@ -54,24 +59,41 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_build(tmp_path_factory: pytest.TempPathFactory):
+def sample_build():
     """The bundled sample ingested into a real DuckDB file and built by ``dbt build`` with the default
-    report request (105, 2023), once per test session. Tests only read it (``read_only=True``); a
-    test that changes a warehouse copies it first (keep the file name: dbt's views name the database
-    after the file)."""
-    import duckdb
-
-    from ingestion.loader import ingest_landing
-    from pipeline.dbt import dbt_build
+    report request (105, 2023), once per test session (tests/shared.py). Tests only read it
+    (``read_only=True``); a test that changes a warehouse copies it first (keep the file name:
+    dbt's views name the database after the file)."""
     from pipeline.paths import DataPaths
+    from tests.shared import shared_scenario
 
-    paths = DataPaths(tmp_path_factory.mktemp("sample-build"))
-    build = paths.root / "build.duckdb"
-    with duckdb.connect(str(build)) as con:
-        ingest_landing(con, SAMPLE_LANDING, paths.quarantine, TEST_KEY)
-        con.execute("CHECKPOINT")
-    dbt_build(paths, build)
-    return paths, build
+    def build(folder: Path) -> dict:
+        import duckdb
+
+        from ingestion.loader import ingest_landing
+        from pipeline.dbt import dbt_build
+
+        paths = DataPaths(folder)
+        # named as a run's staging build (pipeline.warehouse): dbt's views name the database after
+        # the file, so copies published as the warehouse keep resolving
+        target = paths.build_dir / "ingest-sample" / paths.warehouse.name
+        target.parent.mkdir(parents=True)
+        with duckdb.connect(str(target)) as con:
+            ingest_landing(con, SAMPLE_LANDING, paths.quarantine, TEST_KEY)
+            con.execute("CHECKPOINT")
+        dbt_build(paths, target)
+        return {"root": str(paths.root), "build": str(target)}
+
+    record = shared_scenario("sample-build", build)
+    return DataPaths(Path(record["root"])), Path(record["build"])
+
+
+@pytest.fixture(scope="session")
+def dags(airflow_db) -> dict:
+    """The project's DAGs by id, parsed once per session."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(REPO_ROOT / "dags")).dags
 
 
 OFFICE = "van-phong@ubnd.example.vn"
@@ -91,10 +113,11 @@ class Inbox:
         return "250 OK"
 
 
-@pytest.fixture
-def inbox(monkeypatch: pytest.MonkeyPatch):
-    """A real SMTP server (aiosmtpd) on loopback, and the Airflow connection laichau_smtp pointing
-    at it, mailing OFFICE: what the pipeline mails lands in ``inbox.messages``."""
+@contextlib.contextmanager
+def smtp_inbox() -> Iterator[tuple[Inbox, dict[str, str]]]:
+    """A real SMTP server (aiosmtpd) on loopback, and the environment that points the Airflow
+    connection laichau_smtp at it, mailing OFFICE: what the pipeline mails lands in
+    ``inbox.messages``."""
     import json
     import socket
 
@@ -114,12 +137,37 @@ def inbox(monkeypatch: pytest.MonkeyPatch):
         "port": port,
         "extra": {"disable_tls": True, "disable_ssl": True, "from_email": "dan-van@ubnd.example.vn", "timeout": 10},
     }
-    monkeypatch.setenv(f"AIRFLOW_CONN_{CONNECTION_ID.upper()}", json.dumps(connection))
-    monkeypatch.setenv(RECIPIENTS_ENV, OFFICE)
-    yield handler
-    controller.stop()
+    try:
+        yield handler, {f"AIRFLOW_CONN_{CONNECTION_ID.upper()}": json.dumps(connection), RECIPIENTS_ENV: OFFICE}
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def inbox(monkeypatch: pytest.MonkeyPatch):
+    """smtp_inbox() for one test."""
+    with smtp_inbox() as (handler, environment):
+        for key, value in environment.items():
+            monkeypatch.setenv(key, value)
+        yield handler
 
 
 def mail_body(message) -> str:
     """The HTML text of a received mail."""
     return "\n".join(part.get_content() for part in message.walk() if part.get_content_type() == "text/html")
+
+
+# Scenarios of tests/test_e2e.py: the tests reading one run on the same pytest-xdist worker
+# (--dist loadgroup), so the other worker never waits for a scenario it could not share anyway.
+SCENARIO_GROUPS = ("nightly_2023", "troubled_nights", "missing_ward_nights")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Group each scenario's tests for pytest-xdist, and start the whole-DAG tests first: the
+    longest work is scheduled before the many short tests that fill the gaps."""
+    for item in items:
+        for scenario in SCENARIO_GROUPS:
+            if scenario in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(scenario))
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)

@@ -5,7 +5,7 @@ real DuckDB file. The ingest must not raise; the good workbook loads whole; the 
 loaded, ignored or quarantined as its case says, with a Vietnamese-then-English report naming the
 file, and the row and column where that applies; nothing planted in it reaches the warehouse or the
 log; the quarantine holds no link and no copy of anything outside the landing folder; a second run
-changes nothing. The e2e test drops the whole corpus beside the bundled sample: one DAG run, the
+changes nothing. tests/test_e2e.py drops the whole corpus beside the bundled sample: one DAG run, the
 2023 figures unchanged, and no planted string anywhere in the data folder outside ``landing/``.
 """
 
@@ -219,53 +219,3 @@ def test_the_corpus_has_the_acceptance_s_forty_cases_and_more(tmp_path):
     assert len(cases) >= 45
     assert len({c.tag for c in cases}) == len(cases)
     assert sum(c.expect == "quarantined" for c in cases) >= 40
-
-
-@pytest.mark.e2e
-def test_the_whole_corpus_beside_the_sample_changes_no_figure_and_leaks_nothing(dag, data_dir, tmp_path):
-    from pipeline.paths import DataPaths
-    from tests.test_e2e import expected_figures, mismatches, published_figures, run_dag, seed
-
-    landing = seed(data_dir)
-    cases = build_all(Context(landing / "hostile", data_dir, tmp_path / "outside"))
-    states = run_dag(dag)
-    assert states["run"] == "success", states
-    paths = DataPaths(data_dir)
-    assert mismatches(published_figures(paths.warehouse), expected_figures()) == {}
-    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        values = table_values(con)
-    for case in cases:
-        where = f"{case.path.parent.relative_to(landing).as_posix()}/"  # hostile/h07/, hostile/_h34/, ...
-        if case.expect == "quarantined":
-            assert where in values["raw._rejections"], f"{case.id} not quarantined"
-        elif case.expect == "loaded" and not case.or_quarantined_with:
-            assert where in values["raw._loads"], f"{case.id} not loaded"
-        elif case.expect == "ignored":
-            assert where not in values["raw._loads"] + values["raw._rejections"]
-    check_quarantine_folder(paths.quarantine, tuple(p for c in cases for p in c.outside))
-
-    secrets = tuple({s for c in cases for s in c.secrets if s})
-    outside = {p for c in cases for p in c.outside}
-    airflow_home = Path(os.environ["AIRFLOW_HOME"])
-    leaks = []
-    for root in (data_dir, airflow_home):
-        for path in root.rglob("*"):
-            if path.is_symlink() or not path.is_file() or paths.landing in path.parents or path in outside:
-                continue
-            if path.suffix == ".duckdb":
-                with duckdb.connect(str(path), read_only=True) as con:
-                    text = "\n".join(table_values(con).values())
-            else:
-                text = path.read_bytes().decode("utf-8", errors="ignore")
-            leaks += [(str(path), s) for s in leaked(secrets, text)]
-    assert leaks == []
-
-
-@pytest.fixture(scope="module")
-def dag(airflow_db):
-    from airflow.dag_processing.dagbag import DagBag
-
-    from tests.conftest import REPO_ROOT
-    from tests.test_e2e import DAG_ID
-
-    return DagBag(dag_folder=str(REPO_ROOT / "dags")).dags[DAG_ID]

@@ -19,7 +19,7 @@ import pytest
 
 from pipeline.paths import DataPaths
 from tests.conftest import REPO_ROOT
-from tests.test_e2e import PERIOD_2023, expected_figures, mismatches, published_figures
+from tests.dag_runs import PERIOD_2023, expected_figures, mismatches, published_figures
 
 DAG_ID = "laichau_citizen_reporting"
 pytestmark = pytest.mark.e2e

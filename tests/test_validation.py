@@ -29,8 +29,11 @@ def leftover_parquet_folders(build: Path) -> list[Path]:
 def validated(sample_build, tmp_path_factory):
     """The sample build validated KEEP + 1 times into one validation folder; the run names, and
     what was left beside the build after each run."""
-    _, build = sample_build
     paths = DataPaths(tmp_path_factory.mktemp("validation-runs"))
+    # its own copy: other tests (other pytest-xdist workers) validate the shared sample build too
+    build = paths.build_dir / "validated" / sample_build[1].name
+    build.parent.mkdir(parents=True)
+    shutil.copyfile(sample_build[1], build)
     runs = [f"run-{i}" for i in range(1, KEEP + 2)]
     leftovers = []
     for run in runs:

@@ -11,6 +11,7 @@ import pytest
 from pipeline import stages
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import SAMPLE_LANDING_DIR, DataPaths
+from tests.dag_runs import staged_copy
 
 
 @pytest.fixture
@@ -30,10 +31,10 @@ def test_dbt_tests_fail_the_build_and_name_the_failing_test(built):
     assert not paths.warehouse.exists()
 
 
-def test_the_analysts_duckdb_cli_opens_the_published_warehouse_read_only(built):
-    paths, build = built
-    stages.build_models(paths, build)
-    stages.publish_warehouse(paths, build)
+def test_the_analysts_duckdb_cli_opens_the_published_warehouse_read_only(sample_build, tmp_path):
+    _, build = sample_build
+    paths = DataPaths(tmp_path / "data")
+    stages.publish_warehouse(paths, str(staged_copy(build, paths, "t")))
     cli = Path(sys.executable).parent / "duckdb"  # the duckdb-cli package pinned beside duckdb
     # the bundled 2023 report's visits (the sample also holds 2025 and 2026 registers)
     query = "select unit_level, count(*) from marts.fct_citizen_receptions where report_year = 2023 group by 1 order by 1"
