@@ -116,6 +116,7 @@ def _run_checkpoint(paths: DataPaths, folder: Path, datasets: list[Dataset], run
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     from pipeline.gx_data_docs import UpdateDataDocsOnceAction, prune_validation_results, remove_empty_folders
+    from pipeline.gx_memory import one_frame_at_a_time
 
     context = gx.get_context(mode="file", project_root_dir=str(paths.validation))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -146,7 +147,8 @@ def _run_checkpoint(paths: DataPaths, folder: Path, datasets: list[Dataset], run
             result_format=RESULT_FORMAT,
         )
     )
-    outcome = checkpoint.run(run_id=gx.RunIdentifier(run_name=run_name))
+    with one_frame_at_a_time():  # one suite's frame in memory at a time, not every suite's
+        outcome = checkpoint.run(run_id=gx.RunIdentifier(run_name=run_name))
     uncommitted = paths.validation / "gx" / "uncommitted"
     for folder in (uncommitted / "validations", data_docs_index(paths).parent / "validations"):
         remove_empty_folders(folder)

@@ -8,6 +8,14 @@ leaves the last good warehouse untouched.
 
 Builds are per run (``build/<stage>-<run>/``) and only one run builds at a time (pipeline/runlock.py).
 A run clears its own earlier attempt and the folders of dead runs, never a live run's build.
+
+dbt drops and recreates its tables in the build on every rebuild night, and DuckDB keeps the
+dropped tables' blocks in the file as free blocks (neither ``CHECKPOINT`` nor ``VACUUM`` gives
+them back): on the sample the published file went from 22 MiB to 39-41 MiB on the second night,
+45% of its blocks free. When at least ``COMPACT_FREE_SHARE`` of the build's blocks are free,
+``publish`` publishes a compacted copy instead (``COPY FROM DATABASE`` into a new file, which
+writes live blocks only): the published file stays at its first night's size. A night with
+nothing new (no dbt, almost nothing freed) publishes the build as it is and pays nothing.
 """
 
 from __future__ import annotations
@@ -21,9 +29,13 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline import duckdb_settings
 from pipeline.paths import DataPaths
 
 log = logging.getLogger(__name__)
+# Publish a compacted copy when at least this share of the build's blocks are free (see above).
+COMPACT_FREE_SHARE = 0.2
+COMPACT_FOLDER = "compacted"
 
 
 def safe_name(name: str) -> str:
@@ -75,6 +87,33 @@ def checkpoint(build: Path) -> None:
         con.execute("CHECKPOINT")
 
 
+def free_share(database: Path) -> float:
+    """The share of the file's blocks that are free: blocks of dropped tables DuckDB keeps."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        total, free = con.execute(
+            "select total_blocks, free_blocks from pragma_database_size() where database_name = current_database()"
+        ).fetchone()
+    return free / total if total else 0.0
+
+
+def compacted(build: Path) -> Path:
+    """A copy of ``build`` holding its live blocks only, beside it, with the same file name (dbt's
+    views name the database after its file). ``COPY FROM DATABASE`` copies schemas, tables with
+    their constraints and comments, views and macros; DETACH checkpoints the copy into one file."""
+    target = build.parent / COMPACT_FOLDER / build.name
+    shutil.rmtree(target.parent, ignore_errors=True)  # an earlier attempt of this publish
+    target.parent.mkdir()
+    quoted = "'" + str(target).replace("'", "''") + "'"
+    with duckdb.connect(str(build), config=duckdb_settings.config()) as con:
+        (name,) = con.execute("select current_database()").fetchone()
+        con.execute(f"attach {quoted} as compacted")
+        con.execute(f'copy from database "{name}" to compacted')
+        con.execute("detach compacted")
+    if wal_of(target).exists():
+        raise RuntimeError(f"{wal_of(target)} still exists after DETACH; refusing to publish a partial database")
+    return target
+
+
 def wal_of(database: Path) -> Path:
     return database.with_name(database.name + ".wal")
 
@@ -99,15 +138,29 @@ def remove_stale_wal(paths: DataPaths) -> bool:
 
 
 def publish(paths: DataPaths, build: Path) -> Path:
-    """Atomically make ``build`` the published warehouse, with no stale WAL beside it."""
+    """Atomically make ``build`` the published warehouse, with no stale WAL beside it: the build
+    itself, or its compacted copy when much of it is free blocks (one ``os.replace`` either way)."""
     if not build.exists():
         raise FileNotFoundError(f"nothing to publish: {build} does not exist")
     checkpoint(build)
     if wal_of(build).exists():
         raise RuntimeError(f"{wal_of(build)} still exists after CHECKPOINT; refusing to publish a partial database")
+    share = free_share(build)
+    if share >= COMPACT_FREE_SHARE:
+        started = time.perf_counter()
+        source = compacted(build)
+        log.info(
+            "Compacted the warehouse (%.0f%% of its blocks were free): %.1f MB -> %.1f MB in %.1f s",
+            100 * share,
+            build.stat().st_size / 1e6,
+            source.stat().st_size / 1e6,
+            time.perf_counter() - started,
+        )
+    else:
+        source = build
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_wal(paths)  # before: so no instant exists where the new file sits beside an old log
-    os.replace(build, paths.warehouse)
+    os.replace(source, paths.warehouse)
     remove_stale_wal(paths)  # after: a session that was still writing the old file may have made one meanwhile
     shutil.rmtree(build.parent, ignore_errors=True)
     return paths.warehouse

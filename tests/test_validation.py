@@ -79,6 +79,15 @@ def test_validation_results_store_keeps_the_last_runs_only(validated):
     assert list(pages.glob(f"*/{runs[-1]}"))
 
 
+def test_no_frame_is_fingerprinted(validated):
+    """GX's whole-frame hash (pipeline/gx_memory.py) is not computed: no stored result has it."""
+    paths, runs, _ = validated
+    store = gx_context(paths).validation_results_store
+    stored = [store.get(k) for k in store.list_keys() if k.run_id.run_name == runs[-1]]
+    assert stored and all("ge_load_time" in r.meta["batch_markers"] for r in stored)
+    assert not [r.suite_name for r in stored if "pandas_data_fingerprint" in r.meta["batch_markers"]]
+
+
 def test_the_parquet_folder_is_removed_after_each_run(validated, sample_build):
     _, _, leftovers = validated
     assert leftovers == []

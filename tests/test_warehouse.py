@@ -43,3 +43,79 @@ def test_the_analysts_duckdb_cli_opens_the_published_warehouse_read_only(sample_
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["unit_level,count_star()", "city_level,28", "commune_level,16"]
+
+
+def file_mib(path: Path) -> float:
+    return path.stat().st_size / 2**20
+
+
+def test_a_build_that_dropped_and_recreated_its_tables_is_published_compacted(data_dir):
+    """dbt's drop-and-recreate, by hand on a real DuckDB file: the freed blocks stay in the build
+    (CHECKPOINT and VACUUM do not give them back) and the published copy leaves them out, with the
+    same tables, rows, views and comments."""
+    from pipeline.warehouse import COMPACT_FREE_SHARE, free_share, publish, start_build
+
+    paths = DataPaths(data_dir)
+    create = (
+        "create or replace table facts as select range as id, md5(range::varchar) as key from range(300000);"
+        "comment on table facts is 'one row per id';"
+        "create or replace view fact_count as select count(*) as n from facts"
+    )
+    sizes = []
+    for night in range(4):
+        build = start_build(paths, f"night{night}")
+        with duckdb.connect(str(build)) as con:
+            con.execute(create)
+            con.execute("VACUUM")
+            con.execute("CHECKPOINT")
+        if night:
+            assert free_share(build) >= COMPACT_FREE_SHARE  # what the build would publish uncompacted
+        publish(paths, build)
+        sizes.append(file_mib(paths.warehouse))
+        assert not (build.parent).exists()
+    assert max(sizes) <= sizes[0] * 1.1, sizes
+    assert free_share(paths.warehouse) < COMPACT_FREE_SHARE
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        assert con.execute("select n from fact_count").fetchone() == (300000,)
+        assert con.execute("select count(distinct key) from facts").fetchone() == (300000,)
+        assert con.execute("select comment from duckdb_tables() where table_name = 'facts'").fetchone() == ("one row per id",)
+
+
+def test_the_published_warehouse_stays_flat_across_rebuild_nights(data_dir):
+    """The sample's nightly stages (ingest, dbt, publish) on four nights, one more workbook arriving
+    on each night after the first, so dbt rebuilds every table each night. Without compaction the
+    published file grew from 22 MiB to 39-41 MiB from the second night on."""
+    from pipeline import runlock
+    from pipeline.warehouse import COMPACT_FREE_SHARE, free_share
+
+    paths = DataPaths(data_dir)
+    shutil.copytree(SAMPLE_LANDING_DIR, paths.landing)
+    held_back = sorted(paths.landing.rglob("hoc-tap-quan-triet_2023_*.xlsx"))[-3:]
+    for workbook in held_back:
+        workbook.rename(data_dir / workbook.name)
+    sizes, loaded = [], []
+    for night in range(4):
+        if night:
+            workbook = held_back[night - 1]
+            (data_dir / workbook.name).rename(workbook)
+        run_id = f"night-{night}"
+        ingested = stages.ingest(paths, run_id)
+        loaded.append(len(ingested["loaded"]))
+        stages.build_models(paths, ingested["build"])
+        stages.publish_warehouse(paths, ingested["build"])
+        runlock.release(paths, run_id)
+        sizes.append(file_mib(paths.warehouse))
+    assert loaded[1:] == [1, 1, 1], loaded  # a new workbook each night: dbt rebuilt every table
+    assert max(sizes) <= sizes[0] * 1.15, sizes
+    assert free_share(paths.warehouse) < COMPACT_FREE_SHARE
+    cli = Path(sys.executable).parent / "duckdb"
+    query = "select count(*) from marts.fct_dissemination_sessions"
+    result = subprocess.run(
+        [str(cli), "-readonly", "-csv", "-noheader", str(paths.warehouse), "-c", query],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        assert int(result.stdout) == con.execute(query).fetchone()[0] > 0
