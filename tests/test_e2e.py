@@ -89,6 +89,7 @@ def _nightly_2023(folder: Path, dag) -> dict:
             "ingest": returned(first["run_id"], "ingest"),
             "summary": latest_summary(paths),
             "lock_holder": runlock.holder(paths),
+            "warehouse_bytes": paths.warehouse.stat().st_size,
             "left_in_build_dir": listing(paths.build_dir),
         }
         shutil.copytree(data, folder / "first")  # the first night's data folder as it was published
@@ -157,6 +158,7 @@ def _nightly_2023(folder: Path, dag) -> dict:
             "seen_before": seen_before,
             "seen_after": seen_after.strip(),
             "figures": figures_record(published_figures(paths.warehouse)),
+            "warehouse_bytes": paths.warehouse.stat().st_size,
         }
     return record
 
@@ -318,6 +320,26 @@ def test_an_analyst_holding_the_warehouse_open_does_not_block_the_run(nightly_20
     assert night["seen_after"] == "44"  # the analyst's open connection still sees a whole, consistent warehouse
     # the newer Sùng Phài workbook (3 visits) supersedes the bundled one (2) for that unit and year
     assert figures_from_record(night["figures"])[("reception.visits", "total")] == 45
+
+
+def test_the_published_warehouse_stays_its_size_on_a_rebuild_night(nightly_2023):
+    """dbt drops and recreates every table on a night with a new workbook; DuckDB keeps the freed
+    blocks, so publish compacts such a build (pipeline.warehouse). Without it the sample's
+    warehouse grew from 22 MiB to 39-41 MiB from the second rebuild on."""
+    from pipeline.warehouse import COMPACT_FREE_SHARE, free_share
+
+    first, rebuilt = nightly_2023["first"]["warehouse_bytes"], nightly_2023["analyst"]["warehouse_bytes"]
+    assert rebuilt <= first * 1.15, (first, rebuilt)
+    warehouse = DataPaths(Path(nightly_2023["data"])).warehouse
+    assert free_share(warehouse) < COMPACT_FREE_SHARE
+    cli = Path(sys.executable).parent / "duckdb"  # the analysts' CLI opens the compacted file
+    query = "select count(*) from marts.fct_dissemination_sessions"
+    result = subprocess.run(
+        [str(cli), "-readonly", "-csv", "-noheader", str(warehouse), "-c", query], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert int(result.stdout) == con.execute(query).fetchone()[0] > 0
 
 
 def _personal_values(landing: Path) -> set[str]:

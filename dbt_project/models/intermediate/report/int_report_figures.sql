@@ -9,6 +9,12 @@
 -- registers read as the state at the cut-off), or the period's end when no row counted.
 -- Figures are kept only for the scopes the catalogue publishes them in, and only when one of the
 -- registers they need was sent for the request (else unknown, not zero).
+--
+-- A table, not a view: report.figures, report.figure_details and this model's data tests read it,
+-- so the figures are computed once per build instead of once per reader (at 1M register rows two
+-- readers computing it side by side outgrew the DuckDB memory limit).
+
+{{ config(materialized='table') }}
 
 with
 
