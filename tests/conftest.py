@@ -160,6 +160,14 @@ def mail_body(message) -> str:
 # Scenarios of tests/test_e2e.py: the tests reading one run on the same pytest-xdist worker
 # (--dist loadgroup), so the other worker never waits for a scenario it could not share anyway.
 SCENARIO_GROUPS = ("nightly_2023", "troubled_nights", "missing_ward_nights")
+# Test modules that run dbt or validate a whole warehouse (not the whole DAG): scheduled after the
+# whole-DAG tests and before the many short ones.
+DBT_MODULES = {
+    name
+    for name in ("test_dbt_docs", "test_warehouse", "test_report", "test_overview", "test_validation", "test_dbt_unit_tests",
+                 "test_analysts_guide", "test_national_units", "test_run_lock", "test_printable_forms", "test_report_document",
+                 "test_sentences", "test_coverage", "test_unit_by_date", "test_gx_memory")
+}  # fmt: skip
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -170,4 +178,4 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for scenario in SCENARIO_GROUPS:
             if scenario in getattr(item, "fixturenames", ()):
                 item.add_marker(pytest.mark.xdist_group(scenario))
-    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
+    items.sort(key=lambda item: 0 if item.get_closest_marker("e2e") else 1 if item.path.stem in DBT_MODULES else 2)
