@@ -26,7 +26,6 @@ from tests.conftest import SAMPLE_LANDING, TEST_KEY
 from tests.workbooks import visit, write_corrupt, write_reception
 
 KEY_FP = fingerprint(TEST_KEY)
-TODAY = parse_cache.reading_day()
 
 
 def file(name: str, size: int) -> dict:
@@ -56,6 +55,12 @@ def test_batch_limits_come_from_the_environment(monkeypatch):
 
 
 @pytest.fixture
+def today() -> dt.date:
+    """The day the reads of a test record (read per test: a session can run past midnight)."""
+    return parse_cache.reading_day()
+
+
+@pytest.fixture
 def landing(tmp_path: Path) -> Path:
     """Three good registers and a corrupt one; personal values that must stay in the landing folder."""
     folder = tmp_path / "landing"
@@ -80,7 +85,7 @@ def names(batches: list[dict]) -> list[str]:
     return sorted(f["file"] for b in batches for f in b["files"])
 
 
-def test_plan_lists_what_ingest_would_read_and_read_batch_caches_only_good_reads(landing):
+def test_plan_lists_what_ingest_would_read_and_read_batch_caches_only_good_reads(landing, today):
     batches = plan(landing, Known(), TEST_KEY, max_files=2)
     assert [len(b["files"]) for b in batches] == [2, 2]
     assert len(names(batches)) == 4
@@ -98,7 +103,7 @@ def test_plan_lists_what_ingest_would_read_and_read_batch_caches_only_good_reads
     assert stored == sorted([f"{s}.json" for s in good] + [f"{s}.parquet" for s in good])  # no temporary file left
     sidecar = json.loads((cache / reader_version() / f"{good[0]}.json").read_text(encoding="utf-8"))
     assert sidecar["reader_version"] == reader_version() and sidecar["key_fingerprint"] == KEY_FP
-    assert sidecar["arrival"] == TODAY.isoformat()
+    assert sidecar["arrival"] == today.isoformat()
     assert "errors" not in sidecar["result"] and sidecar["result"]["source_id"] == "citizen_reception"
     assert sidecar["result"]["rows"] in (1, 2, 3) and sidecar["result"]["coverage_start"] == "2023-01-01"
 
@@ -125,35 +130,35 @@ def test_the_cache_holds_no_personal_value(landing):
     assert "Phường Tân Phong" in text  # the title block's unit, as raw._loads keeps it
 
 
-def test_a_cache_entry_serves_only_its_reader_version_key_and_days_from_its_own(landing):
+def test_a_cache_entry_serves_only_its_reader_version_key_and_days_from_its_own(landing, today):
     path = next(p for p in landing.rglob("*tan-phong.xlsx"))
     sha = sha256_of(path)
     read_batch(landing, {"files": [{"file": path.relative_to(landing).as_posix(), "bytes": 1, "sha256": sha}]}, TEST_KEY)
     cache, version = landing / "_parsed", reader_version()
-    entry = parse_cache.lookup(cache, version, sha, KEY_FP, TODAY)
+    entry = parse_cache.lookup(cache, version, sha, KEY_FP, today)
     assert entry is not None and entry.result.rows == 2 and entry.rows.is_file()
-    assert parse_cache.lookup(cache, "another-version", sha, KEY_FP, TODAY) is None
-    assert parse_cache.lookup(cache, version, sha, fingerprint(b"another key" * 4), TODAY) is None
-    assert parse_cache.lookup(cache, version, sha, KEY_FP, TODAY + dt.timedelta(days=3)) is not None  # later: the same read
-    assert parse_cache.lookup(cache, version, sha, KEY_FP, TODAY - dt.timedelta(days=1)) is None  # earlier: read again
+    assert parse_cache.lookup(cache, "another-version", sha, KEY_FP, today) is None
+    assert parse_cache.lookup(cache, version, sha, fingerprint(b"another key" * 4), today) is None
+    assert parse_cache.lookup(cache, version, sha, KEY_FP, today + dt.timedelta(days=3)) is not None  # later: the same read
+    assert parse_cache.lookup(cache, version, sha, KEY_FP, today - dt.timedelta(days=1)) is None  # earlier: read again
     # rows without their sidecar (a task killed between the two renames) are no entry
     sidecar = cache / version / f"{sha}.json"
     saved = sidecar.read_text(encoding="utf-8")
     sidecar.unlink()
-    assert parse_cache.lookup(cache, version, sha, KEY_FP, TODAY) is None
+    assert parse_cache.lookup(cache, version, sha, KEY_FP, today) is None
     sidecar.write_text(saved[: len(saved) // 2], encoding="utf-8")  # half a file: not an entry either
-    assert parse_cache.lookup(cache, version, sha, KEY_FP, TODAY) is None
+    assert parse_cache.lookup(cache, version, sha, KEY_FP, today) is None
     # rows damaged on disk (their footer cut off) are no entry: the workbook is read again, not quarantined
     sidecar.write_text(saved, encoding="utf-8")
-    assert parse_cache.lookup(cache, version, sha, KEY_FP, TODAY) is not None
+    assert parse_cache.lookup(cache, version, sha, KEY_FP, today) is not None
     rows = cache / version / f"{sha}.parquet"
     rows.write_bytes(rows.read_bytes()[:-20])
-    assert parse_cache.lookup(cache, version, sha, KEY_FP, TODAY) is None
+    assert parse_cache.lookup(cache, version, sha, KEY_FP, today) is None
 
 
-def test_a_failed_read_is_never_cached():
+def test_a_failed_read_is_never_cached(today):
     with pytest.raises(ValueError):
-        parse_cache.store(Path("/nonexistent"), "v", "0" * 64, KEY_FP, TODAY, ReadResult(errors=[object()]), Path("x"))
+        parse_cache.store(Path("/nonexistent"), "v", "0" * 64, KEY_FP, today, ReadResult(errors=[object()]), Path("x"))
 
 
 def test_housekeeping_removes_other_versions_old_entries_loaded_files_and_killed_writes(landing):
@@ -249,14 +254,14 @@ def test_ingest_from_the_cache_stores_what_ingest_without_it_stores(tmp_path):
     assert cached_raw == direct_raw
 
 
-def test_ingest_reads_again_a_file_cached_on_a_later_day(landing, tmp_path):
+def test_ingest_reads_again_a_file_cached_on_a_later_day(landing, tmp_path, today):
     """A worker whose clock ran ahead: its read could have let a date through that is still in the future here."""
     path = next(p for p in landing.rglob("*doan-ket.xlsx"))
     sha = sha256_of(path)
     read_batch(landing, {"files": [{"file": path.relative_to(landing).as_posix(), "bytes": 1, "sha256": sha}]}, TEST_KEY)
     sidecar = landing / "_parsed" / reader_version() / f"{sha}.json"
     meta = json.loads(sidecar.read_text(encoding="utf-8"))
-    meta["arrival"] = (TODAY + dt.timedelta(days=1)).isoformat()
+    meta["arrival"] = (today + dt.timedelta(days=1)).isoformat()
     sidecar.write_text(json.dumps(meta), encoding="utf-8")
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         report = ingest_landing(con, landing, landing / "_quarantine", TEST_KEY)
