@@ -23,7 +23,7 @@ its memory limit and gives the memory back when its connection closes), nor the 
 it, a validation definition's run ends by releasing its engine's loaded batches and resolved
 metrics, and no fingerprint is computed. The checks and their results are the same. GX has no
 setting for either, so the block changes GX's own code for as long as it lasts and restores it
-on exit. tests/test_validation.py checks that the fingerprint is skipped and that batches do not
+on exit. tests/test_gx_memory.py checks that the fingerprint is skipped and that batches do not
 pile up, so a GX upgrade that moves these internals fails there and not in production.
 """
 

@@ -109,13 +109,19 @@ def compacted(build: Path) -> Path:
         con.execute(f"attach {quoted} as compacted")
         con.execute(f'copy from database "{name}" to compacted')
         con.execute("detach compacted")
-    if wal_of(target).exists():
-        raise RuntimeError(f"{wal_of(target)} still exists after DETACH; refusing to publish a partial database")
+    refuse_unwritten(target, "DETACH")
     return target
 
 
 def wal_of(database: Path) -> Path:
     return database.with_name(database.name + ".wal")
+
+
+def refuse_unwritten(database: Path, after: str) -> None:
+    """Stop the publish when ``database`` still has a write-ahead log after ``after`` (which writes
+    it into the file): the file alone would be a partial database."""
+    if wal_of(database).exists():
+        raise RuntimeError(f"{wal_of(database)} still exists after {after}; refusing to publish a partial database")
 
 
 def remove_stale_wal(paths: DataPaths) -> bool:
@@ -143,8 +149,7 @@ def publish(paths: DataPaths, build: Path) -> Path:
     if not build.exists():
         raise FileNotFoundError(f"nothing to publish: {build} does not exist")
     checkpoint(build)
-    if wal_of(build).exists():
-        raise RuntimeError(f"{wal_of(build)} still exists after CHECKPOINT; refusing to publish a partial database")
+    refuse_unwritten(build, "CHECKPOINT")
     share = free_share(build)
     if share >= COMPACT_FREE_SHARE:
         started = time.perf_counter()

@@ -22,7 +22,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # session to a new folder after Airflow has read the first one's settings.
 _SESSION_DIR = Path(os.environ.get("LAICHAU_TEST_SESSION_DIR") or tempfile.mkdtemp(prefix="laichau-tests-"))
 os.environ["LAICHAU_TEST_SESSION_DIR"] = str(_SESSION_DIR)
-# pytest-xdist workers share the session folder (its scenarios, tests/shared.py) but each has its
+# pytest-xdist workers share the session folder (its scenarios, tests/scenarios.py) but each has its
 # own Airflow metadata database: SQLite takes one writer at a time.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 os.environ["AIRFLOW_HOME"] = str(_SESSION_DIR / f"airflow-{_WORKER}")
@@ -61,11 +61,11 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def sample_build():
     """The bundled sample ingested into a real DuckDB file and built by ``dbt build`` with the default
-    report request (105, 2023), once per test session (tests/shared.py). Tests only read it
+    report request (105, 2023), once per test session (tests/scenarios.py). Tests only read it
     (``read_only=True``); a test that changes a warehouse copies it first (keep the file name:
     dbt's views name the database after the file)."""
     from pipeline.paths import DataPaths
-    from tests.shared import shared_scenario
+    from tests.scenarios import shared_scenario
 
     def build(folder: Path) -> dict:
         import duckdb

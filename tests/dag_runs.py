@@ -149,14 +149,21 @@ def warehouse_state(path: Path) -> dict:
     return {"counts": counts, "loads": loads, "figures": figures}
 
 
+def copy_build(build: Path, folder: Path) -> Path:
+    """A writable copy of a built warehouse (conftest.sample_build) in ``folder``, under the same
+    file name: dbt's views name the database after its file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / build.name
+    shutil.copyfile(build, copy)
+    return copy
+
+
 def staged_copy(build: Path, paths: DataPaths, run_id: str) -> Path:
     """A copy of a built warehouse (conftest.sample_build) as run ``run_id``'s staging build, the
     run holding the run lock: what the stages after dbt_build expect to find."""
     from pipeline import runlock
     from pipeline.warehouse import safe_name
 
-    copy = paths.build_dir / f"ingest-{safe_name(run_id)}" / paths.warehouse.name
-    copy.parent.mkdir(parents=True)
-    shutil.copyfile(build, copy)
+    copy = copy_build(build, paths.build_dir / f"ingest-{safe_name(run_id)}")
     runlock.acquire(paths, run_id)
     return copy

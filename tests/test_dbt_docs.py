@@ -1,18 +1,15 @@
 """The dbt docs site is generated again only when the dbt project changed (issue 9: a nightly on
 the same project does not pay for a second full parse)."""
 
-import shutil
-
 from pipeline.dbt import dbt_docs, project_digest
 from pipeline.paths import DataPaths
+from tests.dag_runs import copy_build
 
 
 def test_docs_are_generated_once_per_project_version(sample_build, tmp_path):
     _, build = sample_build
     paths = DataPaths(tmp_path / "data")
-    copy = paths.root / build.name  # the same file name: dbt's views name the database after it
-    paths.root.mkdir(parents=True)
-    shutil.copyfile(build, copy)
+    copy = copy_build(build, paths.root)
 
     site = dbt_docs(paths, copy)
     stamp = site.with_name("project-digest.txt")

@@ -5,18 +5,16 @@ recommends for production runs, since they test the models' logic on fixed input
 from __future__ import annotations
 
 import json
-import shutil
 
 from pipeline.dbt import run_dbt
 from pipeline.paths import DataPaths
+from tests.dag_runs import copy_build
 
 
 def test_every_dbt_unit_test_passes(sample_build, tmp_path):
     _, build = sample_build
     paths = DataPaths(tmp_path / "data")
-    copy = paths.root / build.name  # the same file name: dbt's views name the database after it
-    paths.root.mkdir(parents=True)
-    shutil.copyfile(build, copy)
+    copy = copy_build(build, paths.root)
     result = run_dbt(paths, copy, "test", "--select", "test_type:unit")
     assert result.returncode == 0, result.stdout[-4000:]
     results = json.loads((paths.dbt_artifacts / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]

@@ -1,6 +1,6 @@
 """End to end: the real DAGs (dag.test()) on real workbooks, real DuckDB, dbt, GX and Airflow.
 
-The runs are shared (tests/shared.py): three scenarios, each a series of DAG runs on one data
+The runs are shared (tests/scenarios.py): three scenarios, each a series of DAG runs on one data
 folder, built once per test session and recorded; the tests below read the records and the files
 the runs left. ``nightly_2023``: the bundled sample for 2023, then a night with nothing new, a new
 cut-off, and a night with a new workbook while an analyst holds the warehouse open.
@@ -26,9 +26,6 @@ import openpyxl
 import pytest
 
 from ingestion.loader import request_requeue, sha256_of
-from ingestion.parser import identify_source, parse_workbook
-from ingestion.registry import load_sources
-from ingestion.units import UnitDirectory
 from pipeline import runlock, stages
 from pipeline.paths import DataPaths
 from pipeline.report_requests import EXTRA_ENV
@@ -57,9 +54,9 @@ from tests.dag_runs import (
     warehouse_state,
 )
 from tests.hostile.builders import Context, build_all
-from tests.shared import environment, shared_scenario
+from tests.scenarios import environment, shared_scenario
 from tests.test_hostile_inputs import check_quarantine_folder, table_values
-from tests.workbooks import sample_rows, visit, write_corrupt, write_reception, write_source
+from tests.workbooks import personal_values, sample_rows, visit, write_corrupt, write_reception, write_source
 
 pytestmark = pytest.mark.e2e
 NIGHTLY_TASKS = [
@@ -342,19 +339,6 @@ def test_the_published_warehouse_stays_its_size_on_a_rebuild_night(nightly_2023)
         assert int(result.stdout) == con.execute(query).fetchone()[0] > 0
 
 
-def _personal_values(landing: Path) -> set[str]:
-    units, sources = UnitDirectory.from_seed(), load_sources()
-    identifying = {"citizen_name", "address", "id_number", "sender_name", "sender_address", "sender_id_number",
-                   "person_names", "person_name"}  # fmt: skip
-    secrets = set()
-    for path in landing.rglob("*.xlsx"):
-        source = identify_source(path, sources)
-        personal = {c.name for c in source.columns if c.personal and c.name in identifying}
-        for row in parse_workbook(path, source, units).rows:
-            secrets |= {str(row[c]) for c in personal if row.get(c)}
-    return secrets
-
-
 def _leaks(roots: list[Path], secrets: tuple[str, ...], skip: set[Path] = frozenset()) -> list[tuple[str, str]]:
     """(file, personal value) for files under ``roots`` outside the landing folders that hold one
     (DuckDB files read table by table): every file is searched once for all the values at once;
@@ -375,7 +359,7 @@ def _leaks(roots: list[Path], secrets: tuple[str, ...], skip: set[Path] = frozen
 
 
 def test_personal_data_appears_nowhere_outside_the_landing_folder(nightly_2023):
-    secrets = _personal_values(SAMPLE_LANDING)
+    secrets = personal_values(SAMPLE_LANDING)
     assert len(secrets) > 80
     folder = Path(nightly_2023["data"]).parent  # every night's data folder, and the first night's copy
     assert _leaks([folder, Path(nightly_2023["airflow_home"])], tuple(secrets)) == []
@@ -591,7 +575,7 @@ def test_the_whole_hostile_corpus_beside_the_sample_changes_no_figure_and_leaks_
     secrets = tuple(
         {s for c in troubled_nights["cases"] for s in c["secrets"]}
         | set(troubled_nights["resent_secrets"])
-        | _personal_values(SAMPLE_LANDING)
+        | personal_values(SAMPLE_LANDING)
     )
     leaks = _leaks([data, Path(troubled_nights["airflow_home"])], secrets, skip=set(outside))
     assert leaks == []

@@ -24,9 +24,6 @@ import pytest
 
 from ingestion.errors import IngestError
 from ingestion.loader import write_quarantine
-from ingestion.parser import identify_source, parse_workbook
-from ingestion.registry import load_sources
-from ingestion.units import UnitDirectory
 from pipeline import report_requests
 from pipeline.dbt import dbt_build, report_vars
 from pipeline.paths import DataPaths
@@ -36,6 +33,8 @@ from pipeline.validation import validate_warehouse
 from reporting.figures import format_vi
 from reporting.overview import FIX_VI, INDEX_NAME, write_overview
 from tests.conftest import SAMPLE_LANDING
+from tests.dag_runs import copy_build
+from tests.workbooks import personal_values
 
 RUN_ID = "manual__2026-11-27T01:00:00+00:00"
 SAFE_RUN = "manual__2026-11-27T01_00_00_00_00"
@@ -43,25 +42,11 @@ QUARANTINED_FILE = "2023/tiep-cong-dan_2023_phuong-tan-phong.xlsx"
 # headless, and no network of its own: no QUIC, no background fetches, no component or sync updates
 CHROMIUM_OFFLINE = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync")  # fmt: skip
-IDENTIFYING = {"citizen_name", "address", "id_number", "sender_name", "sender_address", "sender_id_number",
-               "person_names", "person_name"}  # fmt: skip
-
-
-def personal_values() -> set[str]:
-    """Names, addresses and ID numbers in the bundled sample's personal columns (as test_e2e takes them)."""
-    units, sources = UnitDirectory.from_seed(), load_sources()
-    found: set[str] = set()
-    for path in SAMPLE_LANDING.rglob("*.xlsx"):
-        source = identify_source(path, sources)
-        personal = {c.name for c in source.columns if c.personal and c.name in IDENTIFYING}
-        for row in parse_workbook(path, source, units).rows:
-            found |= {str(row[c]) for c in personal if row.get(c)}
-    return found
 
 
 @pytest.fixture(scope="module")
 def secrets() -> set[str]:
-    values = personal_values()
+    values = personal_values(SAMPLE_LANDING)
     assert len(values) > 80
     return values
 
@@ -193,9 +178,7 @@ def test_last_years_column_is_what_dbt_built_for_the_comparison_request(sample_b
     and, before 1/7/2025, its predecessor), and the page shows those figures and the change."""
     _, build = sample_build
     paths = DataPaths(tmp_path / "data")
-    copy = paths.build_dir / "comparison" / build.name  # same file name: dbt's views name the database after it
-    copy.parent.mkdir(parents=True)
-    shutil.copyfile(build, copy)
+    copy = copy_build(build, paths.build_dir / "comparison")
     request = {"reporting_unit_code": "03388", "period_start": "2026-01-01", "period_end": "2026-11-27"}
     dbt_build(paths, copy, [request], select="int_report_requests+")  # the report tables, on the marts as built
     shutil.copyfile(copy, paths.warehouse)

@@ -3,7 +3,6 @@ built from the bundled sample, and the sentences and exports Python makes from t
 
 import csv
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -19,6 +18,7 @@ from reporting.exports import write_exports
 from reporting.figures import Figure, Sentence, format_vi, read_figures, render_sentences
 from reporting.unit_names import UnitNames, read_unit_names
 from tests.conftest import FIGURES_FILE
+from tests.dag_runs import copy_build
 
 YEAR_2023 = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 # The 2023 figures file says city / city_level / commune_level for what report.figures calls
@@ -131,8 +131,7 @@ def test_sentences_are_rendered_from_report_figures_and_their_details(sample_war
 
 def test_other_requests_are_added_beside_the_default_one_and_a_year_without_registers_is_unknown(sample_warehouse, tmp_path):
     paths, build = sample_warehouse
-    copy = tmp_path / build.name  # the same file name: dbt's views name the database after its file
-    shutil.copyfile(build, copy)
+    copy = copy_build(build, tmp_path)
     requests = [
         {"reporting_unit_code": "105", "period_start": "2023-01-01", "period_end": "2023-11-14"},
         {"reporting_unit_code": "105", "period_start": "2022-01-01", "period_end": "2022-12-31"},

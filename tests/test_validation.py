@@ -7,7 +7,6 @@ context; a test that changes a warehouse changes a copy.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -17,6 +16,7 @@ import pytest
 from pipeline.paths import DataPaths
 from pipeline.validation import CHECKPOINT_NAME, data_docs_index, load_suites, validate_warehouse
 from pipeline.validation_datasets import SHAPE_SUFFIX, referenced_columns, write_datasets
+from tests.dag_runs import copy_build
 
 KEEP = 2  # runs kept in the store; the module's fixture validates KEEP + 1 times
 
@@ -31,9 +31,7 @@ def validated(sample_build, tmp_path_factory):
     what was left beside the build after each run."""
     paths = DataPaths(tmp_path_factory.mktemp("validation-runs"))
     # its own copy: other tests (other pytest-xdist workers) validate the shared sample build too
-    build = paths.build_dir / "validated" / sample_build[1].name
-    build.parent.mkdir(parents=True)
-    shutil.copyfile(sample_build[1], build)
+    build = copy_build(sample_build[1], paths.build_dir / "validated")
     runs = [f"run-{i}" for i in range(1, KEEP + 2)]
     leftovers = []
     for run in runs:
@@ -115,17 +113,8 @@ def test_each_dataset_holds_only_the_columns_its_suite_uses(sample_build, tmp_pa
     assert "source_file" not in values and "unit_level_vi" not in values  # no expectation reads them
 
 
-def copy_build(sample_build, tmp_path: Path) -> Path:
-    """A writable copy of the sample build (same file name: dbt's views name the database after it)."""
-    _, build = sample_build
-    copy = tmp_path / "build" / build.name
-    copy.parent.mkdir()
-    shutil.copyfile(build, copy)
-    return copy
-
-
 def test_a_mart_gaining_a_column_fails_its_column_set_check(sample_build, tmp_path):
-    build = copy_build(sample_build, tmp_path)
+    build = copy_build(sample_build[1], tmp_path / "build")
     with duckdb.connect(str(build)) as con:
         con.execute("alter table marts.fct_petitions add column extra_note varchar")
     results = validate_warehouse(DataPaths(tmp_path / "data"), build, run_name="gained-a-column")
@@ -137,7 +126,7 @@ def test_a_mart_gaining_a_column_fails_its_column_set_check(sample_build, tmp_pa
 
 
 def test_the_parquet_folder_is_removed_when_validation_fails_midway(sample_build, tmp_path):
-    build = copy_build(sample_build, tmp_path)
+    build = copy_build(sample_build[1], tmp_path / "build")
     with duckdb.connect(str(build)) as con:
         con.execute("drop table marts.fct_schools")
     with pytest.raises(duckdb.CatalogException):

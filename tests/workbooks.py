@@ -5,8 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from ingestion.parser import identify_source, parse_workbook
 from ingestion.registry import Source, load_sources
 from ingestion.templates import write_register
+from ingestion.units import UnitDirectory
+
+# the registers' columns that hold who a person is: their values must never leave the landing folder
+IDENTIFYING = {"citizen_name", "address", "id_number", "sender_name", "sender_address", "sender_id_number",
+               "person_names", "person_name"}  # fmt: skip
 
 
 def reception_source() -> Source:
@@ -68,3 +74,15 @@ def write_source(path: Path, source_id: str, unit: str, rows: list[dict], year: 
     source = next(s for s in load_sources() if s.id == source_id)
     write_register(path, source, unit, year, rows, period=period)
     return path
+
+
+def personal_values(landing: Path) -> set[str]:
+    """Names, addresses and ID numbers in the personal columns of the workbooks under ``landing``."""
+    units, sources = UnitDirectory.from_seed(), load_sources()
+    found: set[str] = set()
+    for path in landing.rglob("*.xlsx"):
+        source = identify_source(path, sources)
+        personal = {c.name for c in source.columns if c.personal and c.name in IDENTIFYING}
+        for row in parse_workbook(path, source, units).rows:
+            found |= {str(row[c]) for c in personal if row.get(c)}
+    return found

@@ -16,6 +16,8 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
+
 
 def session_dir() -> Path:
     return Path(os.environ["LAICHAU_TEST_SESSION_DIR"])
@@ -36,7 +38,7 @@ def shared_scenario(name: str, build: Callable[[Path], dict]) -> dict:
     """The record ``build(folder)`` returned for scenario ``name``, building it first if no worker
     has yet. A build that failed leaves no record, so the next test asking builds it again and
     fails with its own error instead of reading half a scenario."""
-    folder = session_dir() / "shared" / name
+    folder = session_dir() / "scenarios" / name
     record = folder / "record.json"
     with _locked(folder.with_name(name + ".lock")):
         if record.is_file():
@@ -52,17 +54,10 @@ def shared_scenario(name: str, build: Callable[[Path], dict]) -> dict:
 @contextlib.contextmanager
 def environment(**values: str | None) -> Iterator[None]:
     """Environment variables set (None: unset) for the length of a scenario's build."""
-    before = {key: os.environ.get(key) for key in values}
-    try:
+    with pytest.MonkeyPatch.context() as patch:
         for key, value in values.items():
             if value is None:
-                os.environ.pop(key, None)
+                patch.delenv(key, raising=False)
             else:
-                os.environ[key] = value
+                patch.setenv(key, value)
         yield
-    finally:
-        for key, value in before.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
