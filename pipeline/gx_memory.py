@@ -39,13 +39,28 @@ from great_expectations.execution_engine import pandas_execution_engine
 FINGERPRINT_MARKER = "pandas_data_fingerprint"
 
 
-def release_batches(definition: ValidationDefinition) -> None:
-    """Drop the batches and metrics the definition's execution engine still holds."""
+# A released frame at least this large is freed at once by a full garbage collection. Below it the
+# collection costs more than the memory is worth: ~0.25 s each with Airflow and GX loaded, 6 s of
+# the sample's 14 s validation when done after every suite.
+COLLECT_FROM_BYTES = 32 * 2**20
+
+
+def _frame_bytes(batch_data: object) -> int:
+    frame = getattr(batch_data, "dataframe", None)
+    return int(frame.memory_usage(index=True, deep=False).sum()) if frame is not None else 0
+
+
+def release_batches(definition: ValidationDefinition) -> int:
+    """Drop the batches and metrics the definition's execution engine still holds; returns the
+    bytes of the frames dropped."""
     engine = definition.batch_definition.data_asset.datasource.get_execution_engine()
+    held = sum(_frame_bytes(batch_data) for batch_data in engine.batch_manager.batch_data_cache.values())
     engine.batch_manager.batch_data_cache.clear()
     engine.batch_manager.batch_cache.clear()
     engine._metric_cache.clear()  # keyed by batch id: a released batch's metrics are never asked for again
-    gc.collect()  # frames and GX's objects refer to each other: free them now, before the next read
+    if held >= COLLECT_FROM_BYTES:
+        gc.collect()  # frames and GX's objects refer to each other: free them now, before the next read
+    return held
 
 
 @contextlib.contextmanager

@@ -1,8 +1,8 @@
 """GX validation on a real build: one checkpoint, one Data Docs site, a store that stays small,
 Parquet files holding only the columns the suites use, and no Parquet left behind.
 
-Real DuckDB files built by dbt (the session's ``sample_build``), the real suites and a real GX file
-context; a test that changes a warehouse changes a copy.
+Real DuckDB files built by dbt (the session's ``sample_build``), the real suites and the real GX
+context (results and Data Docs on disk); a test that changes a warehouse changes a copy.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.paths import DataPaths
-from pipeline.validation import CHECKPOINT_NAME, data_docs_index, load_suites, validate_warehouse
+from pipeline.validation import data_docs_index, gx_context, load_suites, validate_warehouse
 from pipeline.validation_datasets import SHAPE_SUFFIX, referenced_columns, write_datasets
 from tests.dag_runs import copy_build
 
@@ -41,23 +41,24 @@ def validated(sample_build, tmp_path_factory):
     return paths, runs, leftovers
 
 
-def gx_context(paths: DataPaths):
-    import great_expectations as gx
-
-    return gx.get_context(mode="file", project_root_dir=str(paths.validation))
+def last_run_results(paths: DataPaths, run_name: str) -> list:
+    store = gx_context(paths).validation_results_store
+    return [store.get(k) for k in store.list_keys() if k.run_id.run_name == run_name]
 
 
 def test_one_checkpoint_holds_every_suite(validated):
-    paths, _, _ = validated
-    context = gx_context(paths)
-    checkpoints = context.checkpoints.all()
-    assert [c.name for c in checkpoints] == [CHECKPOINT_NAME]
-    suites = {d.suite.name for d in checkpoints[0].validation_definitions}
+    """Every suite's result of a run comes from one checkpoint run, and GX's configuration is not
+    kept between runs (it is made from the suite files each time): only results and Data Docs."""
+    paths, runs, _ = validated
+    stored = last_run_results(paths, runs[-1])
+    assert len({r.meta["checkpoint_id"] for r in stored}) == 1
+    suites = {r.suite_name for r in stored}
     names = {spec["name"] for spec in load_suites()}
     assert names <= suites
     # the only other suites are the split-off column checks of suites that have them
     assert suites - names == {f"{n}{SHAPE_SUFFIX}" for n in ("fct_citizen_receptions", "fct_petitions")}
-    assert [a.type for a in checkpoints[0].actions] == ["update_data_docs_once"]
+    assert sorted(p.name for p in (paths.validation / "gx").iterdir()) == ["uncommitted"]
+    assert sorted(p.name for p in (paths.validation / "gx" / "uncommitted").iterdir()) == ["data_docs", "validations"]
 
 
 def test_data_docs_list_the_last_run(validated):
@@ -80,8 +81,7 @@ def test_validation_results_store_keeps_the_last_runs_only(validated):
 def test_no_frame_is_fingerprinted(validated):
     """GX's whole-frame hash (pipeline/gx_memory.py) is not computed: no stored result has it."""
     paths, runs, _ = validated
-    store = gx_context(paths).validation_results_store
-    stored = [store.get(k) for k in store.list_keys() if k.run_id.run_name == runs[-1]]
+    stored = last_run_results(paths, runs[-1])
     assert stored and all("ge_load_time" in r.meta["batch_markers"] for r in stored)
     assert not [r.suite_name for r in stored if "pandas_data_fingerprint" in r.meta["batch_markers"]]
 
@@ -132,3 +132,21 @@ def test_the_parquet_folder_is_removed_when_validation_fails_midway(sample_build
     with pytest.raises(duckdb.CatalogException):
         validate_warehouse(DataPaths(tmp_path / "data"), build, run_name="missing-mart")
     assert leftover_parquet_folders(build) == []
+
+
+def test_an_earlier_file_context_is_forgotten_and_its_results_kept(tmp_path):
+    """A data folder validated by an earlier version holds a GX file context: its configuration
+    goes (it is made from the suite files now), its results and Data Docs stay."""
+    paths = DataPaths(tmp_path)
+    gx_folder = paths.validation / "gx"
+    for folder in ("checkpoints", "expectations", "validation_definitions", "plugins/custom_data_docs"):
+        (gx_folder / folder).mkdir(parents=True)
+        (gx_folder / folder / "old.json").write_text("{}", encoding="utf-8")
+    (gx_folder / "great_expectations.yml").write_text("analytics_enabled: false\n", encoding="utf-8")
+    kept = gx_folder / "uncommitted" / "validations" / "suite" / "run" / "20240101T000000.000000Z" / "id.json"
+    kept.parent.mkdir(parents=True)
+    kept.write_text("{}", encoding="utf-8")
+
+    gx_context(paths)
+    assert sorted(p.name for p in gx_folder.iterdir()) == ["uncommitted"]
+    assert kept.read_text(encoding="utf-8") == "{}"
