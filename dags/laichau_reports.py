@@ -3,7 +3,7 @@
 
 Runs each time the nightly **publishes** the warehouse (Asset `laichau_warehouse`), or when
 triggered with params. It never reads a workbook: it copies the published warehouse, lets dbt build
-only the report layer (`int_report_requests+`: report.figures, appendices, completeness, series,
+only the report layer (`stg_control__report_requests+`: report.figures, appendices, completeness, series,
 with their tests) for its requests, validates, publishes, and writes the documents, exactly as the
 nightly's last stages do.
 

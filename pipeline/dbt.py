@@ -12,10 +12,23 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
+
+from pipeline import duckdb_settings
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DBT_PROJECT_DIR, DataPaths
 
 log = logging.getLogger(__name__)
+# The report a build makes when none is asked: the bundled sample's (the former city, 2023).
+DEFAULT_REQUEST = {"reporting_unit_code": "105", "period_start": "2023-01-01", "period_end": "2023-12-31"}
+# dbt's selection of the report layer: the requests (control.report_requests) and every model and
+# test after them (report.figures, appendices, completeness, series), on the marts as they are.
+REPORT_LAYER = "stg_control__report_requests+"
+CONTROL_COMMENTS = {
+    "report_requests": "Các báo cáo lần dựng gần nhất đã lập (đơn vị, kỳ). / The reports the last build made: "
+    "reporting unit code and period, each with the same period of the year before.",
+    "deployment_provinces": "Các tỉnh hệ thống phục vụ. / The provinces the deployment serves (LAICHAU_PROVINCES).",
+}
 
 
 def dbt_executable() -> str:
@@ -23,8 +36,16 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
-def run_dbt(paths: DataPaths, build: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run a dbt command on ``build``; artefacts and logs go under the data folder."""
+def run_dbt(paths: DataPaths, build: Path, *args: str, requests: list[dict] | None = None) -> subprocess.CompletedProcess:
+    """Run a dbt command on ``build``, asking it for the reports of ``requests`` (see
+    write_build_parameters); artefacts and logs go under the data folder.
+
+    dbt runs in the build's folder and the profile names the file relatively: dbt keeps its
+    parse of the project (target/partial_parse.msgpack) only while the profile's connection
+    (its path among it) and vars are what they were, and every run builds in a folder of its own.
+    So the nightly parses the project once, not on every run; a new data folder's first run
+    parses it whole (about 7 s)."""
+    write_build_parameters(build, requests)
     target = paths.dbt_artifacts / "target"
     command = [
         dbt_executable(),
@@ -40,18 +61,47 @@ def run_dbt(paths: DataPaths, build: Path, *args: str) -> subprocess.CompletedPr
     ]
     env = {
         **os.environ,
-        "LAICHAU_BUILD_DB": str(build),
+        "LAICHAU_BUILD_DB": build.name,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         # dbt's file log at its default (debug) level writes every query of every node, ~10 MB a
         # build, and costs 10-15% of a build's time; what a run needs is in the task log (dbt's
         # stdout, below) and run_results.json. DBT_LOG_LEVEL_FILE=debug brings it back.
         "DBT_LOG_LEVEL_FILE": os.environ.get("DBT_LOG_LEVEL_FILE", "warn"),
     }
-    log.info("Running %s", " ".join(command))
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    log.info("Running %s in %s", " ".join(command), build.parent)
+    result = subprocess.run(command, cwd=build.parent, env=env, capture_output=True, text=True, check=False)
     for line in result.stdout.splitlines():
         log.info("dbt | %s", line)
     return result
+
+
+def write_build_parameters(build: Path, requests: list[dict] | None = None) -> list[dict]:
+    """Write what dbt is asked to build into the build's ``control`` schema (dbt's source
+    ``control``): ``report_requests``, each request (``ReportRequest.as_row`` dicts) with its same
+    period of the year before (report_requests.with_previous_year: the overview's comparison
+    column), or the bundled sample's report when none is given; and ``deployment_provinces``
+    (LAICHAU_PROVINCES), so dbt and ingestion agree on them. Tables rather than dbt vars: a var
+    that changes (a year-to-date cut-off moves every night) makes dbt parse the whole project
+    again. Returns the report rows written."""
+    from pipeline.report_requests import with_previous_year
+    from reference.deployment import deployment_provinces
+
+    rows = with_previous_year(requests) if requests else [dict(DEFAULT_REQUEST)]
+    with duckdb.connect(str(build), config=duckdb_settings.config()) as con:
+        con.execute("create schema if not exists control")
+        con.execute(
+            "create or replace table control.report_requests "
+            "(reporting_unit_code varchar not null, period_start date not null, period_end date not null)"
+        )
+        con.executemany(
+            "insert into control.report_requests values (?, ?, ?)",
+            [[r["reporting_unit_code"], r["period_start"], r["period_end"]] for r in rows],
+        )
+        con.execute("create or replace table control.deployment_provinces (province_code varchar not null)")
+        con.executemany("insert into control.deployment_provinces values (?)", [[code] for code in deployment_provinces()])
+        for table, comment in CONTROL_COMMENTS.items():
+            con.execute(f"comment on table control.{table} is '{comment}'")
+    return rows
 
 
 def failed_nodes(paths: DataPaths) -> list[str]:
@@ -67,22 +117,6 @@ def failed_nodes(paths: DataPaths) -> list[str]:
     ]
 
 
-def report_vars(requests: list[dict] | None) -> list[str]:
-    """``--vars`` naming the reports dbt builds, with the same period of the year before of each
-    (report_requests.with_previous_year), and the deployment's provinces (dbt_project.yml has
-    the bundled sample's report and Lai Châu as defaults), so dbt and ingestion agree on both."""
-    from pipeline.report_requests import with_previous_year
-    from reference.deployment import PROVINCES_ENV, deployment_provinces
-
-    values: dict[str, object] = {}
-    if requests:
-        # each request's same period of the year before too: the overview's comparison column
-        values["report_requests"] = with_previous_year(requests)
-    if os.environ.get(PROVINCES_ENV):
-        values["deployment_provinces"] = list(deployment_provinces())
-    return ["--vars", json.dumps(values)] if values else []
-
-
 def dbt_build(paths: DataPaths, build: Path, requests: list[dict] | None = None, select: str | None = None) -> None:
     """Build every model (or those of ``select``), the report tables of ``requests`` (see
     pipeline.report_requests: dicts with reporting_unit_code, period_start, period_end) among them,
@@ -91,7 +125,7 @@ def dbt_build(paths: DataPaths, build: Path, requests: list[dict] | None = None,
     selection = ["--select", select] if select else []
     # dbt's unit tests check the models' logic on fixed inputs, not the night's data: they run in
     # the project's own tests (tests/test_dbt_unit_tests.py), as dbt recommends, not every night.
-    result = run_dbt(paths, build, "build", *selection, "--exclude-resource-type", "unit_test", *report_vars(requests))
+    result = run_dbt(paths, build, "build", *selection, "--exclude-resource-type", "unit_test", requests=requests)
     if result.returncode != 0:
         failures = failed_nodes(paths)
         if not failures:  # dbt did not get as far as running nodes: a project or machine problem
@@ -123,7 +157,7 @@ def dbt_docs(paths: DataPaths, build: Path, requests: list[dict] | None = None) 
     if site.exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == digest:
         log.info("dbt docs are current for project %s: not generated again", digest)
         return site
-    result = run_dbt(paths, build, "docs", "generate", "--static", *report_vars(requests))
+    result = run_dbt(paths, build, "docs", "generate", "--static", requests=requests)
     if result.returncode != 0:
         raise RuntimeError(f"dbt docs generate failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
     site.parent.mkdir(parents=True, exist_ok=True)

@@ -67,8 +67,8 @@ class ReportRequest:
         """Folder and file names: ``105_2023-01-01_2023-12-31``."""
         return f"{self.unit_code}_{self.period.slug}"
 
-    def as_var(self) -> dict[str, str]:
-        """The request as dbt's ``report_requests`` var lists it."""
+    def as_row(self) -> dict[str, str]:
+        """The request as the build's control.report_requests holds it (pipeline/dbt.py)."""
         return {
             "reporting_unit_code": self.unit_code,
             "period_start": self.period.start.isoformat(),
@@ -77,7 +77,7 @@ class ReportRequest:
 
     def as_dict(self) -> dict[str, str]:
         """For XCom and run summaries: plain strings."""
-        return {**self.as_var(), "reporting_unit_name": self.unit_name, "period_label_vi": self.period.label_vi}
+        return {**self.as_row(), "reporting_unit_name": self.unit_name, "period_label_vi": self.period.label_vi}
 
 
 @cache
@@ -260,14 +260,14 @@ def same_period_last_year(request: ReportRequest) -> ReportRequest | None:
 
 
 def with_previous_year(rows: list[dict]) -> list[dict]:
-    """The requests (``as_var`` dicts) followed by their comparisons of the year before that are
-    not already among them, each once: what dbt's ``report_requests`` var lists."""
+    """The requests (``as_row`` dicts) followed by their comparisons of the year before that are
+    not already among them, each once: what the build's control.report_requests holds."""
     keys = ("reporting_unit_code", "period_start", "period_end")
     wanted = [{k: str(r[k]) for k in keys} for r in rows]
     for request in from_dicts(rows):
         previous = same_period_last_year(request)
         if previous is not None:
-            wanted.append(previous.as_var())
+            wanted.append(previous.as_row())
     return [dict(items) for items in dict.fromkeys(tuple(r.items()) for r in wanted)]
 
 

@@ -23,7 +23,7 @@ from ingestion.registry import load_sources
 from ingestion.sandbox import stop_readers
 from pipeline import build_state, duckdb_settings, key_fingerprint, report_requests, runlock
 from pipeline.attribution import attribute
-from pipeline.dbt import dbt_build, dbt_docs
+from pipeline.dbt import REPORT_LAYER, dbt_build, dbt_docs
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
 from pipeline.rejection import reject_submissions
@@ -147,7 +147,7 @@ def build_models(paths: DataPaths, build: str, requests: list[dict] | None = Non
             missing = build_state.missing_requests(con, requests) if unchanged else None
         if unchanged:
             if missing:
-                dbt_build(paths, Path(build), missing, select="int_report_requests+")
+                dbt_build(paths, Path(build), missing, select=REPORT_LAYER)
             log.info(
                 "Nothing changed since run %s: marts and validation not run again; report tables built for %d new request(s)",
                 unchanged["run_id"],
@@ -181,11 +181,11 @@ def start_report_build(paths: DataPaths, run_id: str) -> dict:
 
 
 def build_report_tables(paths: DataPaths, build: str, requests: list[dict]) -> dict:
-    """dbt builds the report layer only (int_report_requests and everything after it: report.*,
+    """dbt builds the report layer only (the requests and everything after them: report.*,
     with its tests) for ``requests`` on the published marts: a report for another unit or period
     never re-reads a workbook."""
     with runlock.holding_build(paths, Path(build), "dbt_report_tables"):
-        dbt_build(paths, Path(build), requests, select="int_report_requests+")
+        dbt_build(paths, Path(build), requests, select=REPORT_LAYER)
         with duckdb.connect(build) as con:
             # the marts are the published ones: validated already, unless the code changed since
             unchanged = build_state.unchanged_since(con)

@@ -49,6 +49,30 @@ def airflow_db() -> Path:
     return home
 
 
+@pytest.fixture(scope="session", autouse=True)
+def dbt_saved_parse() -> Path:
+    """dbt's parse of the project, made once per session (``dbt parse``, by the first worker) and
+    read by every dbt run of the session through ``DBT_PARTIAL_PARSE_FILE_PATH``: each test's data
+    folder is new, and its first dbt run would otherwise parse the whole project again (~7 s each).
+    dbt only reads that file (it writes its own target's); a run whose profile or project differs
+    from the saved parse's parses in full, as in production (pipeline/dbt.py)."""
+    from pipeline.dbt import run_dbt
+    from pipeline.paths import DataPaths
+    from tests.scenarios import shared_scenario
+
+    def parse(folder: Path) -> dict:
+        paths = DataPaths(folder)
+        build = paths.build_dir / "parse" / paths.warehouse.name
+        build.parent.mkdir(parents=True)
+        result = run_dbt(paths, build, "parse")
+        assert result.returncode == 0, result.stdout[-3000:]
+        return {"file": str(paths.dbt_artifacts / "target" / "partial_parse.msgpack")}
+
+    saved = Path(shared_scenario("dbt-parse", parse)["file"])
+    os.environ["DBT_PARTIAL_PARSE_FILE_PATH"] = str(saved)
+    return saved
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty data folder for one test; the pipeline reads LAICHAU_DATA_DIR at run time."""

@@ -25,11 +25,11 @@ import pytest
 from ingestion.errors import IngestError
 from ingestion.loader import write_quarantine
 from pipeline import report_requests
-from pipeline.dbt import dbt_build, report_vars
+from pipeline.dbt import REPORT_LAYER, dbt_build, write_build_parameters
 from pipeline.paths import DataPaths
 from pipeline.periods import Period
 from pipeline.stages import _write_reports
-from pipeline.validation import validate_warehouse
+from pipeline.validation import gx_context, validate_warehouse
 from reporting.figures import format_vi
 from reporting.overview import FIX_VI, INDEX_NAME, write_overview
 from tests.conftest import SAMPLE_LANDING
@@ -154,23 +154,33 @@ def test_headline_figures_are_report_figures_beside_the_same_period_last_year(ov
     assert {tr.get("data-key") for tr in table_rows} == set(figures)
 
 
-def test_the_same_period_last_year_is_built_by_dbt_as_one_more_request():
-    """dbt gets each request's comparison (a unit that did not hold the code a year before has none)."""
+def test_the_same_period_last_year_is_built_by_dbt_as_one_more_request(tmp_path):
+    """dbt gets each request's comparison (a unit that did not hold the code a year before has none),
+    in the build's control.report_requests."""
     requests = [
         {"reporting_unit_code": "105", "period_start": "2023-01-01", "period_end": "2023-12-31"},
         {"reporting_unit_code": "03388", "period_start": "2026-01-01", "period_end": "2026-03-31"},
         {"reporting_unit_code": "105", "period_start": "2024-02-01", "period_end": "2024-02-29"},
     ]
-    built = json.loads(report_vars(requests)[1])["report_requests"]
+    build = tmp_path / "warehouse.duckdb"
+
+    def written(asked: list[dict]) -> list[dict]:
+        write_build_parameters(build, asked)
+        with duckdb.connect(str(build), read_only=True) as con:
+            rows = con.execute("select reporting_unit_code, period_start, period_end from control.report_requests").fetchall()
+        return [{"reporting_unit_code": c, "period_start": str(s), "period_end": str(e)} for c, s, e in rows]
+
+    built = written(requests)
     assert built[: len(requests)] == requests
     assert built[len(requests) :] == [
         {"reporting_unit_code": "105", "period_start": "2022-01-01", "period_end": "2022-12-31"},
         {"reporting_unit_code": "03388", "period_start": "2025-01-01", "period_end": "2025-03-31"},
         {"reporting_unit_code": "105", "period_start": "2023-02-01", "period_end": "2023-02-28"},
     ]
-    # asked for both years: each once
+    # asked for both years: each once; a build asked nothing makes the bundled sample's report
     both = [*requests[:1], {"reporting_unit_code": "105", "period_start": "2022-01-01", "period_end": "2022-12-31"}]
-    assert len(json.loads(report_vars(both)[1])["report_requests"]) == 3
+    assert len(written(both)) == 3
+    assert written(None) == [requests[0]]
 
 
 def test_last_years_column_is_what_dbt_built_for_the_comparison_request(sample_build, tmp_path):
@@ -180,7 +190,7 @@ def test_last_years_column_is_what_dbt_built_for_the_comparison_request(sample_b
     paths = DataPaths(tmp_path / "data")
     copy = copy_build(build, paths.build_dir / "comparison")
     request = {"reporting_unit_code": "03388", "period_start": "2026-01-01", "period_end": "2026-11-27"}
-    dbt_build(paths, copy, [request], select="int_report_requests+")  # the report tables, on the marts as built
+    dbt_build(paths, copy, [request], select=REPORT_LAYER)  # the report tables, on the marts as built
     shutil.copyfile(copy, paths.warehouse)
     page = write_overview(paths, RUN_ID, {"reports": [{**request, "exports": []}], "quarantined": [], "rejected": []})
 
@@ -285,8 +295,7 @@ def test_validation_results_are_shown_per_suite_without_values(overview, dom):
 
 def test_gx_keeps_no_values_and_sends_no_analytics(overview, secrets):
     paths, _, _ = overview
-    config = (paths.validation / "gx" / "great_expectations.yml").read_text(encoding="utf-8")
-    assert re.search(r"^analytics_enabled: false$", config, re.MULTILINE)
+    assert gx_context(paths).variables.analytics_enabled is False
     for path in (paths.validation / "gx" / "uncommitted" / "validations").rglob("*.json"):
         for result in json.loads(path.read_text(encoding="utf-8"))["results"]:
             assert "partial_unexpected_list" not in result["result"], path

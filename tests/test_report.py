@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 import yaml
 
-from pipeline.dbt import run_dbt
+from pipeline.dbt import REPORT_LAYER, run_dbt
 from pipeline.paths import DataPaths
 from pipeline.periods import Period
 from pipeline.report_requests import resolve
@@ -137,7 +137,7 @@ def test_other_requests_are_added_beside_the_default_one_and_a_year_without_regi
         {"reporting_unit_code": "105", "period_start": "2022-01-01", "period_end": "2022-12-31"},
         {"reporting_unit_code": "03389", "period_start": "2023-01-01", "period_end": "2023-12-31"},
     ]
-    result = run_dbt(paths, copy, "build", "--select", "int_report_requests+", "--vars", f"{{report_requests: {requests}}}")
+    result = run_dbt(paths, copy, "build", "--select", REPORT_LAYER, requests=requests)
     assert result.returncode == 0, result.stdout[-3000:]
     # the default request's rows stay
     assert figures_of(copy, "105", *YEAR_2023) == figures_of(build, "105", *YEAR_2023)

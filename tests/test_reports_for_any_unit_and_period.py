@@ -62,7 +62,7 @@ def built(tmp_path_factory) -> tuple[Path, dict]:
         report = ingest_landing(con, paths.landing, paths.quarantine, TEST_KEY)
         con.execute("CHECKPOINT")
     assert report.summary()["quarantined"] == []
-    dbt_build(paths, build, [r.as_var() for r in REQUESTS])
+    dbt_build(paths, build, [r.as_row() for r in REQUESTS])
     yield build, expected
     shutil.rmtree(paths.root, ignore_errors=True)
 
@@ -156,7 +156,7 @@ def test_every_report_table_is_keyed_by_unit_and_period(built):
             )
             # each request, and the same period a year earlier that dbt builds beside it for the
             # overview's comparison (report_requests.with_previous_year)
-            asked = with_previous_year([r.as_var() for r in REQUESTS])
+            asked = with_previous_year([r.as_row() for r in REQUESTS])
             expected = {
                 (r["reporting_unit_code"], dt.date.fromisoformat(r["period_start"]), dt.date.fromisoformat(r["period_end"]))
                 for r in asked

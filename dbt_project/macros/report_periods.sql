@@ -36,12 +36,6 @@ end
 {%- endmacro %}
 
 
-{#- A SQL string literal of a var's value: report requests come from the command line. -#}
-{% macro report_literal(value) -%}
-'{{ (value | string) | replace("'", "''") }}'
-{%- endmacro %}
-
-
 {#- The rows of a fact that count in each report request, once per request they count in, with the
     request's keys, the member's scope (own_bodies | subunits) and `counted_on` (the last day the
     row reports on). The one rule: a row counts when its unit is a member of the request and the

@@ -41,9 +41,7 @@ default_successors as (
 
 deployment_provinces as (
 
-    select unnest([
-        {%- for code in var('deployment_provinces') %}'{{ code }}'{{ ', ' if not loop.last }}{% endfor -%}
-    ]::varchar[]) as province_code
+    select province_code from {{ ref('stg_control__deployment_provinces') }}
 
 ),
 

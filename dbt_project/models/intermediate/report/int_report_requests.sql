@@ -1,22 +1,11 @@
--- The reports asked of this build (dbt var `report_requests`), one row each, with the version of
--- the reporting unit that its code names on the period's last day.
-
-{%- set requests = var('report_requests', []) %}
+-- The reports asked of this build (source control.report_requests, written by the pipeline), one
+-- row each, with the version of the reporting unit that its code names on the period's last day.
 
 with
 
 requested as (
 
-    {% for request in requests %}
-    select
-        {{ report_literal(request['reporting_unit_code']) }}::varchar as reporting_unit_code,
-        {{ report_literal(request['period_start']) }}::date as period_start,
-        {{ report_literal(request['period_end']) }}::date as period_end
-    {% if not loop.last %}union all{% endif %}
-    {% else %}
-    select null::varchar as reporting_unit_code, null::date as period_start, null::date as period_end
-    where false
-    {% endfor %}
+    select * from {{ ref('stg_control__report_requests') }}
 
 ),
 
