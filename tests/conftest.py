@@ -181,25 +181,45 @@ def mail_body(message) -> str:
     return "\n".join(part.get_content() for part in message.walk() if part.get_content_type() == "text/html")
 
 
-# Scenarios of tests/test_e2e.py: the tests reading one run on the same pytest-xdist worker
-# (--dist loadgroup), so the other worker never waits for a scenario it could not share anyway.
-SCENARIO_GROUPS = ("nightly_2023", "troubled_nights", "missing_ward_nights")
-# Test modules that run dbt or validate a whole warehouse (not the whole DAG): scheduled after the
-# whole-DAG tests and before the many short ones.
-DBT_MODULES = {
-    name
-    for name in ("test_dbt_docs", "test_warehouse", "test_report", "test_overview", "test_validation", "test_dbt_unit_tests",
-                 "test_analysts_guide", "test_national_units", "test_run_lock", "test_printable_forms", "test_report_document",
-                 "test_sentences", "test_coverage", "test_unit_by_date", "test_gx_memory")
-}  # fmt: skip
+# pytest-xdist hands each worker whole scopes (--dist loadscope: a module, or a class of
+# tests/test_e2e.py, whose tests share one recorded scenario), in collection order
+# (--no-loadscope-reorder). The longest go first, so the many short modules fill the gaps at the
+# end: seconds each scope took in a measured run (make test), longest first; the rest keep their
+# order. ``--dist loadgroup`` would group by marker, but xdist 3.8 cannot rename pytest 9.2's
+# node ids, so its groups were silently ignored and both workers waited on each other's scenario.
+SCOPE_SECONDS = {
+    "test_e2e.py::TestTroubledNights": 320,
+    "test_local_airflow.py": 250,
+    "test_e2e.py::TestNightly2023": 190,
+    "test_validation_rejection.py": 197,
+    "test_e2e.py::TestMissingWardNights": 185,
+    "test_report_models.py": 176,
+    "test_bench.py": 155,
+    "test_validation.py": 150,
+    "test_reports_for_any_unit_and_period.py": 124,
+    "test_coverage.py": 87,
+    "test_e2e.py": 76,
+    "test_overview.py": 65,
+    "test_unit_by_date.py": 44,
+    "test_warehouse.py": 42,
+    "test_report.py": 36,
+    "test_dbt_docs.py": 34,
+    "test_deployment.py": 30,
+    "test_national_units.py": 30,
+    "test_run_lock.py": 23,
+    "test_hostile_inputs.py": 21,
+    "test_dbt_unit_tests.py": 16,
+    "test_analysts_guide.py": 13,
+}
+
+
+def scope_of(item: pytest.Item) -> str:
+    """The item's loadscope scope, as SCOPE_SECONDS names it (file, or file::Class)."""
+    return item.nodeid.rsplit("/", 1)[-1].rsplit("::", 1)[0]
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Group each scenario's tests for pytest-xdist, and start the whole-DAG tests first: the
-    longest work is scheduled before the many short tests that fill the gaps."""
-    for item in items:
-        for scenario in SCENARIO_GROUPS:
-            if scenario in getattr(item, "fixturenames", ()):
-                item.add_marker(pytest.mark.xdist_group(scenario))
-    items.sort(key=lambda item: 0 if item.get_closest_marker("e2e") else 1 if item.path.stem in DBT_MODULES else 2)
+    """The longest scopes first (SCOPE_SECONDS): the longest work is scheduled before the many
+    short tests that fill the gaps."""
+    items.sort(key=lambda item: -SCOPE_SECONDS.get(scope_of(item), 0))

@@ -220,123 +220,139 @@ def assert_appendices_agree_with_the_report(paths: DataPaths, expected: dict) ->
         assert all(c.data_type != "f" for sheet in workbook for row in sheet.iter_rows() for c in row)
 
 
-def test_sample_run_publishes_the_2023_figures(nightly_2023):
-    first = nightly_2023["first"]
-    assert task_states(first["states"]) == {"run": "success", **dict.fromkeys(NIGHTLY_TASKS, "success")}
-    paths = DataPaths(Path(nightly_2023["first_data"]))
-    assert first["lock_holder"] is None and first["left_in_build_dir"] == []
-    # the parse stage ran as mapped tasks, one per batch of 60, and ingest stored every workbook from their cache
-    sample_files = len(list(SAMPLE_LANDING.rglob("*.xlsx")))
-    batches = -(-sample_files // 60)
-    assert batches >= 2
-    assert first["parse_batch"] == {str(i): "success" for i in range(batches)}
-    assert first["ingest"]["from_parse_cache"] == len(first["ingest"]["loaded"]) == sample_files
-    figures = published_figures(paths.warehouse)
-    expected = expected_figures()
-    assert len(expected) == 74
-    assert mismatches(figures, expected) == {}
-    assert set(figures) == set(expected)  # every figure of the report, and nothing else
+class TestNightly2023:
+    """The bundled sample for 2023, then a night with nothing new, a new cut-off and a rebuild night
+    with an analyst holding the warehouse open (one recorded scenario: ``nightly_2023``)."""
 
-    sentence = (paths.reports / REPORT_DIR_2023 / "ket-qua-tiep-cong-dan.txt").read_text(encoding="utf-8")
-    quote = (
-        "Từ đầu năm đã tiếp tổng số 44 lượt = 47 người = 44 vụ việc (trong đó: Cấp thành phố 28 lượt = "
-        "28 người = 28 vụ việc; cấp xã, phường 16 lượt = 19 người = 16 vụ việc)"
-    )
-    assert quote in sentence
-    (written,) = first["summary"]["reports"]
-    assert (written["reporting_unit_code"], written["period_start"], written["period_end"]) == ("105", "2023-01-01", "2023-12-31")
-    assert written["figures"] == 74 and written["registers_sent"] == written["registers_owed"] == 66
-    sentences = written["sentences"]
-    assert quote in sentences
-    assert (
-        "Đã tiếp nhận 100 đơn = 100 vụ việc, đã giải quyết là 86/100 đơn; đang giải quyết là 14 đơn = 14 vụ việc"
-    ) in sentences
-    assert (
-        "Trong thời gian qua đã ban hành 05 Quyết định (05 cuộc) thực hiện thanh tra tại 06 đơn vị (Số cuộc theo kế hoạch "
-        "04 cuộc, số cuộc đột xuất 01 cuộc), hiện nay đã ban hành kết luận thanh tra đối với 04 cuộc, đang thực hiện 01 cuộc. "
-        "Tiếp tục đôn đốc thực hiện kết luận thanh tra theo quy định, đến nay đã thực hiện 02 kết luận, số kết luận đang "
-        "thực hiện là 04 kết luận"
-    ) in sentences
-    assert (
-        "Số đã thu hồi trên tổng số phải thu hồi là: 383.071.280 đồng/2.206.283.982 đồng. Số còn phải thu hồi 1.823.212.702 đồng."
-    ) in sentences
-    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        # dbt's views still resolve once the build file has been published under its final name
-        assert con.execute("select count(*) from staging.stg_landing__loads where is_current").fetchone() == (sample_files,)
-    assert (paths.reports / REPORT_DIR_2023 / f"so-lieu-bao-cao_{REPORT_DIR_2023}.xlsx").exists()
-    assert list(paths.validation.rglob("index.html"))
-    assert "fct_citizen_receptions" in (paths.dbt_artifacts / "docs" / "index.html").read_text(encoding="utf-8")
-    assert_appendices_agree_with_the_report(paths, expected)
-    document = read_document_text(paths.reports / REPORT_DIR_2023 / f"bao-cao_{REPORT_DIR_2023}.docx").all
-    for section in ("1. Việc tổ chức quán triệt", "3. Việc thực hiện Quy chế dân chủ", "5. Việc thực hiện cải cách hành chính"):
-        assert section in document
-    assert "2111 lượt người được tham gia học tập, quán triệt" in document
-    assert "số lượng trường giảm từ 30 trường xuống còn 28 trường" in document
-    assert "Tiếp nhận đối với 27 công chức, viên chức (02 công chức thành phố, 25 viên chức sự nghiệp GD&ĐT)" in document
-    assert "quyết định cho thôi việc 05 viên chức giáo dục, 01 viên chức Ban QLDA" in document
+    def test_sample_run_publishes_the_2023_figures(self, nightly_2023):
+        first = nightly_2023["first"]
+        assert task_states(first["states"]) == {"run": "success", **dict.fromkeys(NIGHTLY_TASKS, "success")}
+        paths = DataPaths(Path(nightly_2023["first_data"]))
+        assert first["lock_holder"] is None and first["left_in_build_dir"] == []
+        # the parse stage ran as mapped tasks, one per batch of 60, and ingest stored every workbook from their cache
+        sample_files = len(list(SAMPLE_LANDING.rglob("*.xlsx")))
+        batches = -(-sample_files // 60)
+        assert batches >= 2
+        assert first["parse_batch"] == {str(i): "success" for i in range(batches)}
+        assert first["ingest"]["from_parse_cache"] == len(first["ingest"]["loaded"]) == sample_files
+        figures = published_figures(paths.warehouse)
+        expected = expected_figures()
+        assert len(expected) == 74
+        assert mismatches(figures, expected) == {}
+        assert set(figures) == set(expected)  # every figure of the report, and nothing else
 
-    # every example query of docs/analysts.md runs on the published warehouse, read-only
-    queries = re.findall(r"```sql\n(.*?)```", (REPO_ROOT / "docs" / "analysts.md").read_text(encoding="utf-8"), re.S)
-    assert len(queries) >= 5
-    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        for query in queries:
-            con.execute(query).fetchall()
+        sentence = (paths.reports / REPORT_DIR_2023 / "ket-qua-tiep-cong-dan.txt").read_text(encoding="utf-8")
+        quote = (
+            "Từ đầu năm đã tiếp tổng số 44 lượt = 47 người = 44 vụ việc (trong đó: Cấp thành phố 28 lượt = "
+            "28 người = 28 vụ việc; cấp xã, phường 16 lượt = 19 người = 16 vụ việc)"
+        )
+        assert quote in sentence
+        (written,) = first["summary"]["reports"]
+        assert (written["reporting_unit_code"], written["period_start"], written["period_end"]) == (
+            "105",
+            "2023-01-01",
+            "2023-12-31",
+        )
+        assert written["figures"] == 74 and written["registers_sent"] == written["registers_owed"] == 66
+        sentences = written["sentences"]
+        assert quote in sentences
+        assert (
+            "Đã tiếp nhận 100 đơn = 100 vụ việc, đã giải quyết là 86/100 đơn; đang giải quyết là 14 đơn = 14 vụ việc"
+        ) in sentences
+        assert (
+            "Trong thời gian qua đã ban hành 05 Quyết định (05 cuộc) thực hiện thanh tra tại 06 đơn vị (Số cuộc theo kế "
+            "hoạch 04 cuộc, số cuộc đột xuất 01 cuộc), hiện nay đã ban hành kết luận thanh tra đối với 04 cuộc, đang thực "
+            "hiện 01 cuộc. "
+            "Tiếp tục đôn đốc thực hiện kết luận thanh tra theo quy định, đến nay đã thực hiện 02 kết luận, số kết luận đang "
+            "thực hiện là 04 kết luận"
+        ) in sentences
+        assert (
+            "Số đã thu hồi trên tổng số phải thu hồi là: 383.071.280 đồng/2.206.283.982 đồng. "
+            "Số còn phải thu hồi 1.823.212.702 đồng."
+        ) in sentences
+        with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+            # dbt's views still resolve once the build file has been published under its final name
+            assert con.execute("select count(*) from staging.stg_landing__loads where is_current").fetchone() == (sample_files,)
+        assert (paths.reports / REPORT_DIR_2023 / f"so-lieu-bao-cao_{REPORT_DIR_2023}.xlsx").exists()
+        assert list(paths.validation.rglob("index.html"))
+        assert "fct_citizen_receptions" in (paths.dbt_artifacts / "docs" / "index.html").read_text(encoding="utf-8")
+        assert_appendices_agree_with_the_report(paths, expected)
+        document = read_document_text(paths.reports / REPORT_DIR_2023 / f"bao-cao_{REPORT_DIR_2023}.docx").all
+        for section in (
+            "1. Việc tổ chức quán triệt",
+            "3. Việc thực hiện Quy chế dân chủ",
+            "5. Việc thực hiện cải cách hành chính",
+        ):
+            assert section in document
+        assert "2111 lượt người được tham gia học tập, quán triệt" in document
+        assert "số lượng trường giảm từ 30 trường xuống còn 28 trường" in document
+        assert "Tiếp nhận đối với 27 công chức, viên chức (02 công chức thành phố, 25 viên chức sự nghiệp GD&ĐT)" in document
+        assert "quyết định cho thôi việc 05 viên chức giáo dục, 01 viên chức Ban QLDA" in document
 
+        # every example query of docs/analysts.md runs on the published warehouse, read-only
+        queries = re.findall(r"```sql\n(.*?)```", (REPO_ROOT / "docs" / "analysts.md").read_text(encoding="utf-8"), re.S)
+        assert len(queries) >= 5
+        with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+            for query in queries:
+                con.execute(query).fetchall()
 
-def test_a_night_with_nothing_new_changes_nothing_and_runs_no_dbt_or_validation(nightly_2023):
-    rerun, first_summary = nightly_2023["rerun"], nightly_2023["first"]["summary"]
-    assert rerun["states"]["run"] == "success"
-    # nothing new to read: parse_batch was mapped over no batch (skipped) and ingest ran all the same
-    assert rerun["states"]["parse_batch"] == "skipped" and rerun["states"]["ingest"] == "success"
-    assert rerun["ingest"]["from_parse_cache"] == 0
-    assert rerun["cached"] == []  # entries of loaded files are tidied away
-    assert rerun["after"] == rerun["before"]  # warehouse, quarantine, and the documents kept, not drawn again
-    # nothing new was loaded: dbt and validation did not run again, and the report says whose build it reads
-    summary = rerun["summary"]
-    assert summary["file"] != first_summary["file"]
-    assert stages._safe_run_name(summary["unchanged_since"]) == Path(first_summary["file"]).stem  # the first run's build
-    assert summary["figures"] == 74
-    assert rerun["document"] in summary["reports"][0]["exports"]
+    def test_a_night_with_nothing_new_changes_nothing_and_runs_no_dbt_or_validation(self, nightly_2023):
+        rerun, first_summary = nightly_2023["rerun"], nightly_2023["first"]["summary"]
+        assert rerun["states"]["run"] == "success"
+        # nothing new to read: parse_batch was mapped over no batch (skipped) and ingest ran all the same
+        assert rerun["states"]["parse_batch"] == "skipped" and rerun["states"]["ingest"] == "success"
+        assert rerun["ingest"]["from_parse_cache"] == 0
+        assert rerun["cached"] == []  # entries of loaded files are tidied away
+        assert rerun["after"] == rerun["before"]  # warehouse, quarantine, and the documents kept, not drawn again
+        # nothing new was loaded: dbt and validation did not run again, and the report says whose build it reads
+        summary = rerun["summary"]
+        assert summary["file"] != first_summary["file"]
+        assert stages._safe_run_name(summary["unchanged_since"]) == Path(first_summary["file"]).stem  # the first run's build
+        assert summary["figures"] == 74
+        assert rerun["document"] in summary["reports"][0]["exports"]
 
+    def test_a_report_not_built_before_is_built_alone_on_the_marts_as_they_are(self, nightly_2023):
+        ytd, rerun = nightly_2023["ytd"], nightly_2023["rerun"]
+        assert ytd["states"]["run"] == "success"
+        assert ytd["summary"]["unchanged_since"] == rerun["summary"]["unchanged_since"]
+        assert ytd["builds"] == 1  # one validated build
+        to_september, annual = figures_from_record(ytd["to_september"]), figures_from_record(ytd["annual"])
+        assert to_september and to_september != annual
+        assert ytd["document"]
+        assert mismatches(annual, expected_figures()) == {}  # the annual report's rows are kept
 
-def test_a_report_not_built_before_is_built_alone_on_the_marts_as_they_are(nightly_2023):
-    ytd, rerun = nightly_2023["ytd"], nightly_2023["rerun"]
-    assert ytd["states"]["run"] == "success"
-    assert ytd["summary"]["unchanged_since"] == rerun["summary"]["unchanged_since"]
-    assert ytd["builds"] == 1  # one validated build
-    to_september, annual = figures_from_record(ytd["to_september"]), figures_from_record(ytd["annual"])
-    assert to_september and to_september != annual
-    assert ytd["document"]
-    assert mismatches(annual, expected_figures()) == {}  # the annual report's rows are kept
+    def test_an_analyst_holding_the_warehouse_open_does_not_block_the_run(self, nightly_2023):
+        night = nightly_2023["analyst"]
+        assert night["states"]["run"] == "success"
+        assert night["seen_before"] == "44"
+        assert night["seen_after"] == "44"  # the analyst's open connection still sees a whole, consistent warehouse
+        # the newer Sùng Phài workbook (3 visits) supersedes the bundled one (2) for that unit and year
+        assert figures_from_record(night["figures"])[("reception.visits", "total")] == 45
 
+    def test_the_published_warehouse_stays_its_size_on_a_rebuild_night(self, nightly_2023):
+        """dbt drops and recreates every table on a night with a new workbook; DuckDB keeps the freed
+        blocks, so publish compacts such a build (pipeline.warehouse). Without it the sample's
+        warehouse grew from 22 MiB to 39-41 MiB from the second rebuild on."""
+        from pipeline.warehouse import COMPACT_FREE_SHARE, free_share
 
-def test_an_analyst_holding_the_warehouse_open_does_not_block_the_run(nightly_2023):
-    night = nightly_2023["analyst"]
-    assert night["states"]["run"] == "success"
-    assert night["seen_before"] == "44"
-    assert night["seen_after"] == "44"  # the analyst's open connection still sees a whole, consistent warehouse
-    # the newer Sùng Phài workbook (3 visits) supersedes the bundled one (2) for that unit and year
-    assert figures_from_record(night["figures"])[("reception.visits", "total")] == 45
+        first, rebuilt = nightly_2023["first"]["warehouse_bytes"], nightly_2023["analyst"]["warehouse_bytes"]
+        assert rebuilt <= first * 1.15, (first, rebuilt)
+        warehouse = DataPaths(Path(nightly_2023["data"])).warehouse
+        assert free_share(warehouse) < COMPACT_FREE_SHARE
+        cli = Path(sys.executable).parent / "duckdb"  # the analysts' CLI opens the compacted file
+        query = "select count(*) from marts.fct_dissemination_sessions"
+        result = subprocess.run(
+            [str(cli), "-readonly", "-csv", "-noheader", str(warehouse), "-c", query], capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stderr
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            assert int(result.stdout) == con.execute(query).fetchone()[0] > 0
 
-
-def test_the_published_warehouse_stays_its_size_on_a_rebuild_night(nightly_2023):
-    """dbt drops and recreates every table on a night with a new workbook; DuckDB keeps the freed
-    blocks, so publish compacts such a build (pipeline.warehouse). Without it the sample's
-    warehouse grew from 22 MiB to 39-41 MiB from the second rebuild on."""
-    from pipeline.warehouse import COMPACT_FREE_SHARE, free_share
-
-    first, rebuilt = nightly_2023["first"]["warehouse_bytes"], nightly_2023["analyst"]["warehouse_bytes"]
-    assert rebuilt <= first * 1.15, (first, rebuilt)
-    warehouse = DataPaths(Path(nightly_2023["data"])).warehouse
-    assert free_share(warehouse) < COMPACT_FREE_SHARE
-    cli = Path(sys.executable).parent / "duckdb"  # the analysts' CLI opens the compacted file
-    query = "select count(*) from marts.fct_dissemination_sessions"
-    result = subprocess.run(
-        [str(cli), "-readonly", "-csv", "-noheader", str(warehouse), "-c", query], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert int(result.stdout) == con.execute(query).fetchone()[0] > 0
+    def test_personal_data_appears_nowhere_outside_the_landing_folder(self, nightly_2023):
+        secrets = personal_values(SAMPLE_LANDING)
+        assert len(secrets) > 80
+        folder = Path(nightly_2023["data"]).parent  # every night's data folder, and the first night's copy
+        assert _leaks([folder, Path(nightly_2023["airflow_home"])], tuple(secrets)) == []
 
 
 def _leaks(roots: list[Path], secrets: tuple[str, ...], skip: set[Path] = frozenset()) -> list[tuple[str, str]]:
@@ -356,13 +372,6 @@ def _leaks(roots: list[Path], secrets: tuple[str, ...], skip: set[Path] = frozen
                 text = path.read_bytes().decode("utf-8", errors="ignore")
             leaks += [(str(path), s) for s in sorted(set(pattern.findall(text)))]
     return leaks
-
-
-def test_personal_data_appears_nowhere_outside_the_landing_folder(nightly_2023):
-    secrets = personal_values(SAMPLE_LANDING)
-    assert len(secrets) > 80
-    folder = Path(nightly_2023["data"]).parent  # every night's data folder, and the first night's copy
-    assert _leaks([folder, Path(nightly_2023["airflow_home"])], tuple(secrets)) == []
 
 
 # --- troubled_nights ---------------------------------------------------------------------------
@@ -466,119 +475,119 @@ def troubled_nights(dags) -> dict:
     return shared_scenario("troubled-nights", lambda folder: _troubled_nights(folder, dags[DAG_ID]))
 
 
-def test_bad_workbooks_are_quarantined_while_the_rest_is_published(troubled_nights):
-    first = troubled_nights["first"]
-    assert first["states"]["run"] == "success"
-    assert mismatches(figures_from_record(first["figures"]), expected_figures()) == {}  # the bad ones added nothing
-    quarantine = Path(troubled_nights["data"]).parent / "quarantine-first"
-    reports = {p.name: p.read_text(encoding="utf-8") for p in quarantine.glob("*.errors.txt")}
-    # quarantine names are hash-based and bounded; the clerk's file name is inside the report
-    assert all(re.fullmatch(r"\d{8}T\d{6}_[0-9a-f]{16}\.errors\.txt", name) for name in reports)
-    corrupt = [text for text in reports.values() if "so-tiep-cong-dan_2023_bi-hong.xlsx" in text]
-    unknown = [text for text in reports.values() if "so-tiep-cong-dan_2023_hoa-binh.xlsx" in text]
-    assert len(corrupt) == len(unknown) == 1
-    assert "không phải bảng tính hợp lệ" in corrupt[0] and "not a valid workbook" in corrupt[0]
-    assert "không nhận ra đơn vị «Phường Hòa Bình»" in unknown[0] and "unknown reporting unit" in unknown[0]
-    refused = first["values"]["raw._rejections"]
-    assert "2023/so-tiep-cong-dan_2023_bi-hong.xlsx" in refused and "2023/so-tiep-cong-dan_2023_hoa-binh.xlsx" in refused
-    summary = json.dumps(first["summary"], ensure_ascii=False)
-    assert "bi-hong" in summary and "hoa-binh" in summary
+class TestTroubledNights:
+    """The sample beside bad workbooks, the hostile corpus and failing submissions, with the office's
+    mail; then a night with nothing new and a requeued file (``troubled_nights``)."""
 
+    def test_bad_workbooks_are_quarantined_while_the_rest_is_published(self, troubled_nights):
+        first = troubled_nights["first"]
+        assert first["states"]["run"] == "success"
+        assert mismatches(figures_from_record(first["figures"]), expected_figures()) == {}  # the bad ones added nothing
+        quarantine = Path(troubled_nights["data"]).parent / "quarantine-first"
+        reports = {p.name: p.read_text(encoding="utf-8") for p in quarantine.glob("*.errors.txt")}
+        # quarantine names are hash-based and bounded; the clerk's file name is inside the report
+        assert all(re.fullmatch(r"\d{8}T\d{6}_[0-9a-f]{16}\.errors\.txt", name) for name in reports)
+        corrupt = [text for text in reports.values() if "so-tiep-cong-dan_2023_bi-hong.xlsx" in text]
+        unknown = [text for text in reports.values() if "so-tiep-cong-dan_2023_hoa-binh.xlsx" in text]
+        assert len(corrupt) == len(unknown) == 1
+        assert "không phải bảng tính hợp lệ" in corrupt[0] and "not a valid workbook" in corrupt[0]
+        assert "không nhận ra đơn vị «Phường Hòa Bình»" in unknown[0] and "unknown reporting unit" in unknown[0]
+        refused = first["values"]["raw._rejections"]
+        assert "2023/so-tiep-cong-dan_2023_bi-hong.xlsx" in refused and "2023/so-tiep-cong-dan_2023_hoa-binh.xlsx" in refused
+        summary = json.dumps(first["summary"], ensure_ascii=False)
+        assert "bi-hong" in summary and "hoa-binh" in summary
 
-def test_the_office_is_mailed_the_files_to_fix_and_what_to_fix(troubled_nights):
-    first = troubled_nights["first"]
-    # the report task's notifier mailed the office every new quarantined file and every rejected one
-    [mail] = first["mails"]
-    new_files = [q for q in first["summary"]["quarantined"] if q.get("new")]
-    count = len(new_files) + len(first["summary"]["rejected"])
-    assert count > 40
-    assert mail["to"] == OFFICE and f"{count} tệp cần sửa" in mail["subject"]
-    body = mail["body"]
-    assert "so-tiep-cong-dan_2023_bi-hong.xlsx" in body and "không nhận ra đơn vị «Phường Hòa Bình»" in body
-    assert "so-xu-ly-don_2023_phuong-tan-phong-gui-lai.xlsx" in body
-    assert not [s for s in troubled_nights["resent_secrets"] if s in body]
+    def test_the_office_is_mailed_the_files_to_fix_and_what_to_fix(self, troubled_nights):
+        first = troubled_nights["first"]
+        # the report task's notifier mailed the office every new quarantined file and every rejected one
+        [mail] = first["mails"]
+        new_files = [q for q in first["summary"]["quarantined"] if q.get("new")]
+        count = len(new_files) + len(first["summary"]["rejected"])
+        assert count > 40
+        assert mail["to"] == OFFICE and f"{count} tệp cần sửa" in mail["subject"]
+        body = mail["body"]
+        assert "so-tiep-cong-dan_2023_bi-hong.xlsx" in body and "không nhận ra đơn vị «Phường Hòa Bình»" in body
+        assert "so-xu-ly-don_2023_phuong-tan-phong-gui-lai.xlsx" in body
+        assert not [s for s in troubled_nights["resent_secrets"] if s in body]
 
+    def test_failing_submissions_are_rejected_and_the_rest_is_published(self, troubled_nights):
+        first = troubled_nights["first"]
+        landing = Path(troubled_nights["data"]) / "landing"
+        rejected = {r["file"]: r for r in first["summary"]["rejected"]}
+        assert set(rejected) == {TAN_PHONG_RESENT, DOAN_KET_RESENT, QUYET_TIEN_ADDED}
+        petition = rejected[TAN_PHONG_RESENT]
+        assert petition["checks"] == ["petition_identities: outside competence = guided + forwarded + urged + filed"]
+        assert petition["rows"] == 1
+        assert "fct_reform_indicators: expect_compound_columns_to_be_unique" in rejected[DOAN_KET_RESENT]["checks"]
+        assert rejected[QUYET_TIEN_ADDED]["checks"] == ["fct_citizen_receptions: expect_column_values_to_be_between"]
 
-def test_failing_submissions_are_rejected_and_the_rest_is_published(troubled_nights):
-    first = troubled_nights["first"]
-    landing = Path(troubled_nights["data"]) / "landing"
-    rejected = {r["file"]: r for r in first["summary"]["rejected"]}
-    assert set(rejected) == {TAN_PHONG_RESENT, DOAN_KET_RESENT, QUYET_TIEN_ADDED}
-    petition = rejected[TAN_PHONG_RESENT]
-    assert petition["checks"] == ["petition_identities: outside competence = guided + forwarded + urged + filed"]
-    assert petition["rows"] == 1
-    assert "fct_reform_indicators: expect_compound_columns_to_be_unique" in rejected[DOAN_KET_RESENT]["checks"]
-    assert rejected[QUYET_TIEN_ADDED]["checks"] == ["fct_citizen_receptions: expect_column_values_to_be_between"]
+        # the clerk's reports: file, check in Vietnamese and English, sheet and row; no cell value
+        quarantine = Path(troubled_nights["data"]).parent / "quarantine-first"
+        report = (quarantine / Path(petition["report"]).name).read_text(encoding="utf-8")
+        details = json.loads((quarantine / Path(petition["report"].replace(".errors.txt", ".errors.json")).name).read_text())
+        first_data_row = min(details["errors"], key=lambda e: e["row"])["row"]
+        assert "so-xu-ly-don_2023_phuong-tan-phong-gui-lai.xlsx" in report
+        assert "đơn không thuộc thẩm quyền = hướng dẫn + chuyển đơn + đôn đốc + lưu đơn" in report
+        assert "outside competence = guided + forwarded + urged + filed" in report
+        assert f"dòng {first_data_row}" in report and f"row {first_data_row}" in report
+        reform_report = (quarantine / Path(rejected[DOAN_KET_RESENT]["report"]).name).read_text(encoding="utf-8")
+        assert "dòng bị trùng" in reform_report and "duplicated line" in reform_report
+        people_report = (quarantine / Path(rejected[QUYET_TIEN_ADDED]["report"]).name).read_text(encoding="utf-8")
+        assert "Tệp bị từ chối khi kiểm tra số liệu" in people_report and "«Số người»" in people_report
+        for text in (report, reform_report, people_report):
+            assert not [s for s in troubled_nights["resent_secrets"] if s in text]
+        assert (quarantine / Path(petition["report"].replace(".errors.txt", ".xlsx")).name).exists()  # the workbook's copy
+        assert (landing / TAN_PHONG_RESENT).exists()  # the clerk's file stays where it was dropped
 
-    # the clerk's reports: file, check in Vietnamese and English, sheet and row; no cell value
-    quarantine = Path(troubled_nights["data"]).parent / "quarantine-first"
-    report = (quarantine / Path(petition["report"]).name).read_text(encoding="utf-8")
-    details = json.loads((quarantine / Path(petition["report"].replace(".errors.txt", ".errors.json")).name).read_text())
-    first_data_row = min(details["errors"], key=lambda e: e["row"])["row"]
-    assert "so-xu-ly-don_2023_phuong-tan-phong-gui-lai.xlsx" in report
-    assert "đơn không thuộc thẩm quyền = hướng dẫn + chuyển đơn + đôn đốc + lưu đơn" in report
-    assert "outside competence = guided + forwarded + urged + filed" in report
-    assert f"dòng {first_data_row}" in report and f"row {first_data_row}" in report
-    reform_report = (quarantine / Path(rejected[DOAN_KET_RESENT]["report"]).name).read_text(encoding="utf-8")
-    assert "dòng bị trùng" in reform_report and "duplicated line" in reform_report
-    people_report = (quarantine / Path(rejected[QUYET_TIEN_ADDED]["report"]).name).read_text(encoding="utf-8")
-    assert "Tệp bị từ chối khi kiểm tra số liệu" in people_report and "«Số người»" in people_report
-    for text in (report, reform_report, people_report):
-        assert not [s for s in troubled_nights["resent_secrets"] if s in text]
-    assert (quarantine / Path(petition["report"].replace(".errors.txt", ".xlsx")).name).exists()  # the workbook's copy
-    assert (landing / TAN_PHONG_RESENT).exists()  # the clerk's file stays where it was dropped
+        statuses = first["statuses"]
+        assert statuses[TAN_PHONG_RESENT] == statuses[DOAN_KET_RESENT] == statuses[QUYET_TIEN_ADDED] == "rejected"
+        assert statuses[DONG_PHONG_2024] == "accepted"
+        assert first["rejection_of_tan_phong"] == [
+            {"check": "petition_identities: outside competence = guided + forwarded + urged + filed",
+             "sheet": first["rejection_of_tan_phong"][0]["sheet"], "row": first_data_row, "column": "lhs, rhs",
+             "rule": "expect_column_pair_values_to_be_equal"}
+        ]  # fmt: skip
+        # the wards' previous accepted versions count
+        assert first["current"]["petition_handling/p_tan_phong"] == "2023/so-xu-ly-don_2023_phuong-tan-phong.xlsx"
+        assert first["current"]["reform_indicator/p_doan_ket"] == "2023/chi-tieu-cai-cach-hanh-chinh_2023_phuong-doan-ket.xlsx"
+        assert first["current"]["citizen_reception/p_quyet_tien"] != QUYET_TIEN_ADDED
+        assert figures_from_record(first["figures"])[("reception.people", "total")] == 47
+        assert first["case_dong_phong"] == ["being_resolved", 1, 1]
+        assert first["rejected_versions_tan_phong"] == 1
+        # everything else was published: the 2023 report's figures, unchanged
+        assert mismatches(figures_from_record(first["figures"]), expected_figures()) == {}
+        results = max((Path(troubled_nights["data"]).parent / "validation-first").glob("*.json"), key=lambda p: p.stat().st_mtime)
+        text = results.read_text(encoding="utf-8")
+        assert '"expectation": "expect_column_values_to_be_between"' in text and '"people_count"' in text
 
-    statuses = first["statuses"]
-    assert statuses[TAN_PHONG_RESENT] == statuses[DOAN_KET_RESENT] == statuses[QUYET_TIEN_ADDED] == "rejected"
-    assert statuses[DONG_PHONG_2024] == "accepted"
-    assert first["rejection_of_tan_phong"] == [
-        {"check": "petition_identities: outside competence = guided + forwarded + urged + filed",
-         "sheet": first["rejection_of_tan_phong"][0]["sheet"], "row": first_data_row, "column": "lhs, rhs",
-         "rule": "expect_column_pair_values_to_be_equal"}
-    ]  # fmt: skip
-    # the wards' previous accepted versions count
-    assert first["current"]["petition_handling/p_tan_phong"] == "2023/so-xu-ly-don_2023_phuong-tan-phong.xlsx"
-    assert first["current"]["reform_indicator/p_doan_ket"] == "2023/chi-tieu-cai-cach-hanh-chinh_2023_phuong-doan-ket.xlsx"
-    assert first["current"]["citizen_reception/p_quyet_tien"] != QUYET_TIEN_ADDED
-    assert figures_from_record(first["figures"])[("reception.people", "total")] == 47
-    assert first["case_dong_phong"] == ["being_resolved", 1, 1]
-    assert first["rejected_versions_tan_phong"] == 1
-    # everything else was published: the 2023 report's figures, unchanged
-    assert mismatches(figures_from_record(first["figures"]), expected_figures()) == {}
-    results = max((Path(troubled_nights["data"]).parent / "validation-first").glob("*.json"), key=lambda p: p.stat().st_mtime)
-    text = results.read_text(encoding="utf-8")
-    assert '"expectation": "expect_column_values_to_be_between"' in text and '"people_count"' in text
+    def test_a_night_with_nothing_new_keeps_the_rejections_and_a_requeued_file_is_checked_again(self, troubled_nights):
+        second, third = troubled_nights["second"], troubled_nights["third"]
+        assert second["states"]["run"] == third["states"]["run"] == "success"
+        assert second["summary"]["rejected"] == [] and second["mails"] == []
+        assert [r["file"] for r in third["summary"]["rejected"]] == [TAN_PHONG_RESENT]  # validated again, rejected again
+        [mail] = third["mails"]
+        assert "1 tệp cần sửa" in mail["subject"] and "phuong-tan-phong-gui-lai" in mail["body"]
 
-
-def test_a_night_with_nothing_new_keeps_the_rejections_and_a_requeued_file_is_checked_again(troubled_nights):
-    second, third = troubled_nights["second"], troubled_nights["third"]
-    assert second["states"]["run"] == third["states"]["run"] == "success"
-    assert second["summary"]["rejected"] == [] and second["mails"] == []
-    assert [r["file"] for r in third["summary"]["rejected"]] == [TAN_PHONG_RESENT]  # validated again, rejected again
-    [mail] = third["mails"]
-    assert "1 tệp cần sửa" in mail["subject"] and "phuong-tan-phong-gui-lai" in mail["body"]
-
-
-def test_the_whole_hostile_corpus_beside_the_sample_changes_no_figure_and_leaks_nothing(troubled_nights):
-    values = troubled_nights["first"]["values"]
-    for case in troubled_nights["cases"]:
-        where = case["where"]  # hostile/h07/, hostile/_h34/, ...
-        if case["expect"] == "quarantined":
-            assert where in values["raw._rejections"], f"{case['id']} not quarantined"
-        elif case["expect"] == "loaded" and not case["or_quarantined_with"]:
-            assert where in values["raw._loads"], f"{case['id']} not loaded"
-        elif case["expect"] == "ignored":
-            assert where not in values["raw._loads"] + values["raw._rejections"]
-    data = Path(troubled_nights["data"])
-    outside = tuple(Path(p) for c in troubled_nights["cases"] for p in c["outside"])
-    check_quarantine_folder(DataPaths(data).quarantine, outside)
-    secrets = tuple(
-        {s for c in troubled_nights["cases"] for s in c["secrets"]}
-        | set(troubled_nights["resent_secrets"])
-        | personal_values(SAMPLE_LANDING)
-    )
-    leaks = _leaks([data, Path(troubled_nights["airflow_home"])], secrets, skip=set(outside))
-    assert leaks == []
+    def test_the_whole_hostile_corpus_beside_the_sample_changes_no_figure_and_leaks_nothing(self, troubled_nights):
+        values = troubled_nights["first"]["values"]
+        for case in troubled_nights["cases"]:
+            where = case["where"]  # hostile/h07/, hostile/_h34/, ...
+            if case["expect"] == "quarantined":
+                assert where in values["raw._rejections"], f"{case['id']} not quarantined"
+            elif case["expect"] == "loaded" and not case["or_quarantined_with"]:
+                assert where in values["raw._loads"], f"{case['id']} not loaded"
+            elif case["expect"] == "ignored":
+                assert where not in values["raw._loads"] + values["raw._rejections"]
+        data = Path(troubled_nights["data"])
+        outside = tuple(Path(p) for c in troubled_nights["cases"] for p in c["outside"])
+        check_quarantine_folder(DataPaths(data).quarantine, outside)
+        secrets = tuple(
+            {s for c in troubled_nights["cases"] for s in c["secrets"]}
+            | set(troubled_nights["resent_secrets"])
+            | personal_values(SAMPLE_LANDING)
+        )
+        leaks = _leaks([data, Path(troubled_nights["airflow_home"])], secrets, skip=set(outside))
+        assert leaks == []
 
 
 # --- missing_ward_nights -----------------------------------------------------------------------
@@ -643,77 +652,79 @@ def missing_ward_nights(dags) -> dict:
     return shared_scenario("missing-ward-nights", lambda folder: _missing_ward_nights(folder, dags))
 
 
-def test_the_nightly_reports_every_configured_unit_for_the_year_to_date(missing_ward_nights):
-    """No params, the night of 27/11/2026: the province and the two wards made from the former
-    city (the city itself ceased in 2025), year to date, each with data and completeness."""
-    nightly = missing_ward_nights["nightly"]
-    assert nightly["states"]["run"] == "success"
-    paths = DataPaths(Path(missing_ward_nights["data"]))
-    reports = {r["reporting_unit_code"]: r for r in nightly["summary"]["reports"]}
-    assert sorted(reports) == ["03388", "03408", "12"]
-    assert {(r["period_start"], r["period_end"]) for r in reports.values()} == {("2026-01-01", "2026-11-27")}
-    for report in reports.values():
-        assert report["figures"] > 0 and report["registers_sent"] > 0 and report["completeness"]
-        assert (paths.reports / f"{report['reporting_unit_code']}_2026-01-01_2026-11-27").is_dir()
-    # the province owes registers from every commune; only the two wards sent theirs
-    assert reports["12"]["registers_owed"] > reports["12"]["registers_sent"]
-    assert sorted({code for code, _, _ in nightly["requests"]}) == ["03388", "03408", "12"]
-    visits = nightly["visits"]
-    assert visits[2][1] == visits[0][1] + visits[1][1] > 0  # the province: both wards
+class TestMissingWardNights:
+    """The schedule's night with one ward missing and one refused, then the reports DAG
+    (``missing_ward_nights``)."""
 
+    def test_the_nightly_reports_every_configured_unit_for_the_year_to_date(self, missing_ward_nights):
+        """No params, the night of 27/11/2026: the province and the two wards made from the former
+        city (the city itself ceased in 2025), year to date, each with data and completeness."""
+        nightly = missing_ward_nights["nightly"]
+        assert nightly["states"]["run"] == "success"
+        paths = DataPaths(Path(missing_ward_nights["data"]))
+        reports = {r["reporting_unit_code"]: r for r in nightly["summary"]["reports"]}
+        assert sorted(reports) == ["03388", "03408", "12"]
+        assert {(r["period_start"], r["period_end"]) for r in reports.values()} == {("2026-01-01", "2026-11-27")}
+        for report in reports.values():
+            assert report["figures"] > 0 and report["registers_sent"] > 0 and report["completeness"]
+            assert (paths.reports / f"{report['reporting_unit_code']}_2026-01-01_2026-11-27").is_dir()
+        # the province owes registers from every commune; only the two wards sent theirs
+        assert reports["12"]["registers_owed"] > reports["12"]["registers_sent"]
+        assert sorted({code for code, _, _ in nightly["requests"]}) == ["03388", "03408", "12"]
+        visits = nightly["visits"]
+        assert visits[2][1] == visits[0][1] + visits[1][1] > 0  # the province: both wards
 
-def test_a_missing_ward_is_flagged_not_counted_as_zero_and_a_refused_one_as_rejected(missing_ward_nights):
-    city = missing_ward_nights["city_2023"]
-    assert city["states"]["run"] == "success"
-    assert city["loads"] == missing_ward_nights["nightly"]["loads"]  # the reports DAG reads no workbook
-    paths = DataPaths(Path(missing_ward_nights["data"]))
-    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        missing = con.execute(
-            f"select source_id, unit_id, status from report.completeness where {REQUEST_WHERE} and not submitted order by 2",
-            REQUEST_2023,
-        ).fetchall()
-        note = con.execute(
-            f"select note_vi from report.appendix_1 where {REQUEST_WHERE} and unit_id = 'p_doan_ket'", REQUEST_2023
-        ).fetchone()[0]
-        visits = con.execute(
-            f"select reception_visits from report.appendix_1 where {REQUEST_WHERE} and unit_id = 'p_doan_ket'", REQUEST_2023
-        ).fetchone()[0]
-        sent = con.execute(
-            f"select distinct status from report.completeness where {REQUEST_WHERE} and submitted", REQUEST_2023
-        ).fetchall()
-        rate = con.execute(
-            f"select owed, sent, rejected, not_sent, rate_pct from report.completeness where {REQUEST_WHERE} "
-            "and is_total and source_id = 'citizen_reception'",
-            REQUEST_2023,
-        ).fetchone()
-    assert missing == [("citizen_reception", "p_doan_ket", "not_sent"), ("citizen_reception", "p_dong_phong", "rejected")]
-    assert sent == [("late",)]  # the sample, loaded today, arrived after the 15/11 due date
-    assert note == "Chưa gửi: Sổ tiếp công dân"
-    assert visits == 0  # owed and not sent: 0 with the note, not "—"
-    assert rate == (8, 6, 1, 1, 75.0)
-    (report,) = city["summary"]["reports"]
-    assert report["completeness"]["citizen_reception"]["missing"] == ["Phường Đoàn Kết", "Phường Đông Phong"]
-    assert report["completeness"]["citizen_reception"]["rejected"] == ["Phường Đông Phong"]
-    assert report["completeness"]["citizen_reception"]["rate_pct"] == 75.0
-    assert (report["registers_owed"], report["registers_sent"]) == (66, 64)
-    document = read_document_text(paths.reports / REPORT_DIR_2023 / f"bao-cao_{REPORT_DIR_2023}.docx").all
-    assert "SỐ LIỆU CHƯA ĐẦY ĐỦ – 64/66 sổ, biểu mẫu đã gửi" in document and "Phường Đoàn Kết" in document
+    def test_a_missing_ward_is_flagged_not_counted_as_zero_and_a_refused_one_as_rejected(self, missing_ward_nights):
+        city = missing_ward_nights["city_2023"]
+        assert city["states"]["run"] == "success"
+        assert city["loads"] == missing_ward_nights["nightly"]["loads"]  # the reports DAG reads no workbook
+        paths = DataPaths(Path(missing_ward_nights["data"]))
+        with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+            missing = con.execute(
+                f"select source_id, unit_id, status from report.completeness where {REQUEST_WHERE} and not submitted order by 2",
+                REQUEST_2023,
+            ).fetchall()
+            note = con.execute(
+                f"select note_vi from report.appendix_1 where {REQUEST_WHERE} and unit_id = 'p_doan_ket'", REQUEST_2023
+            ).fetchone()[0]
+            visits = con.execute(
+                f"select reception_visits from report.appendix_1 where {REQUEST_WHERE} and unit_id = 'p_doan_ket'", REQUEST_2023
+            ).fetchone()[0]
+            sent = con.execute(
+                f"select distinct status from report.completeness where {REQUEST_WHERE} and submitted", REQUEST_2023
+            ).fetchall()
+            rate = con.execute(
+                f"select owed, sent, rejected, not_sent, rate_pct from report.completeness where {REQUEST_WHERE} "
+                "and is_total and source_id = 'citizen_reception'",
+                REQUEST_2023,
+            ).fetchone()
+        assert missing == [("citizen_reception", "p_doan_ket", "not_sent"), ("citizen_reception", "p_dong_phong", "rejected")]
+        assert sent == [("late",)]  # the sample, loaded today, arrived after the 15/11 due date
+        assert note == "Chưa gửi: Sổ tiếp công dân"
+        assert visits == 0  # owed and not sent: 0 with the note, not "—"
+        assert rate == (8, 6, 1, 1, 75.0)
+        (report,) = city["summary"]["reports"]
+        assert report["completeness"]["citizen_reception"]["missing"] == ["Phường Đoàn Kết", "Phường Đông Phong"]
+        assert report["completeness"]["citizen_reception"]["rejected"] == ["Phường Đông Phong"]
+        assert report["completeness"]["citizen_reception"]["rate_pct"] == 75.0
+        assert (report["registers_owed"], report["registers_sent"]) == (66, 64)
+        document = read_document_text(paths.reports / REPORT_DIR_2023 / f"bao-cao_{REPORT_DIR_2023}.docx").all
+        assert "SỐ LIỆU CHƯA ĐẦY ĐỦ – 64/66 sổ, biểu mẫu đã gửi" in document and "Phường Đoàn Kết" in document
 
-
-def test_reports_for_another_unit_and_period_are_built_without_reading_a_workbook(missing_ward_nights):
-    loads = missing_ward_nights["nightly"]["loads"]
-    ward = missing_ward_nights["ward_2025"]
-    assert ward["states"]["run"] == "success"
-    assert ward["loads"] == loads  # nothing ingested
-    requests = {tuple(r) for r in ward["requests"]}
-    assert ("03388", "2025-01-01", "2025-12-31") in requests
-    # the nightly's and the earlier reports' tables are still there
-    assert {tuple(r) for r in missing_ward_nights["nightly"]["requests"]} | {("105", "2023-01-01", "2023-12-31")} <= requests
-    assert ward["document"]
-    extra = missing_ward_nights["extra"]
-    assert extra["states"]["run"] == "success" and extra["loads"] == loads and extra["folder"]
-    nothing = missing_ward_nights["nothing"]["states"]
-    assert nothing["run"] == "success" and nothing["plan_reports"] == "skipped"
+    def test_reports_for_another_unit_and_period_are_built_without_reading_a_workbook(self, missing_ward_nights):
+        loads = missing_ward_nights["nightly"]["loads"]
+        ward = missing_ward_nights["ward_2025"]
+        assert ward["states"]["run"] == "success"
+        assert ward["loads"] == loads  # nothing ingested
+        requests = {tuple(r) for r in ward["requests"]}
+        assert ("03388", "2025-01-01", "2025-12-31") in requests
+        # the nightly's and the earlier reports' tables are still there
+        assert {tuple(r) for r in missing_ward_nights["nightly"]["requests"]} | {("105", "2023-01-01", "2023-12-31")} <= requests
+        assert ward["document"]
+        extra = missing_ward_nights["extra"]
+        assert extra["states"]["run"] == "success" and extra["loads"] == loads and extra["folder"]
+        nothing = missing_ward_nights["nothing"]["states"]
+        assert nothing["run"] == "success" and nothing["plan_reports"] == "skipped"
 
 
 def test_validation_failure_names_the_failed_checks(sample_build, tmp_path):
