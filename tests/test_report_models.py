@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import shutil
 from pathlib import Path
 
@@ -68,14 +67,12 @@ def test_appendix_layout_names_the_model_columns_in_order():
 
 
 def _build(paths: DataPaths, build: Path, requests: list[tuple[str, dt.date, dt.date]], *select: str) -> None:
-    variables = {
-        "report_requests": [
-            {"reporting_unit_code": code, "period_start": start.isoformat(), "period_end": end.isoformat()}
-            for code, start, end in requests
-        ]
-    }
-    args = ["build", "--vars", json.dumps(variables)] + (["--select", *select] if select else [])
-    result = run_dbt(paths, build, *args)
+    asked = [
+        {"reporting_unit_code": code, "period_start": start.isoformat(), "period_end": end.isoformat()}
+        for code, start, end in requests
+    ]
+    args = ["build", *(["--select", *select] if select else [])]
+    result = run_dbt(paths, build, *args, requests=asked)
     assert result.returncode == 0, failed_nodes(paths) or result.stdout[-3000:]
 
 

@@ -1,6 +1,14 @@
 -- The reports asked of this build (source control.report_requests, written by the pipeline), one
 -- row each, with the version of the reporting unit that its code names on the period's last day.
 
+{#- report_requests was a dbt var before the control tables: say so rather than ignore it -#}
+{%- if var('report_requests', none) is not none %}
+{{ exceptions.raise_compiler_error(
+    "report_requests is no longer a dbt var: the reports a build makes are the rows of its table "
+    "control.report_requests (pipeline.dbt.write_build_parameters, or run_dbt(..., requests=[...]))"
+) }}
+{%- endif %}
+
 with
 
 requested as (
