@@ -130,7 +130,8 @@ def test_sentences_are_rendered_from_report_figures_and_their_details(sample_war
 
 
 def test_other_requests_are_added_beside_the_default_one_and_a_year_without_registers_is_unknown(sample_warehouse, tmp_path):
-    paths, build = sample_warehouse
+    _, build = sample_warehouse
+    paths = DataPaths(tmp_path / "data")  # its own dbt artefacts: the shared build's are only read
     copy = copy_build(build, tmp_path)
     requests = [
         {"reporting_unit_code": "105", "period_start": "2023-01-01", "period_end": "2023-11-14"},

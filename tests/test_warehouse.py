@@ -73,8 +73,10 @@ def test_a_build_that_dropped_and_recreated_its_tables_is_published_compacted(da
         publish(paths, build)
         sizes.append(file_mib(paths.warehouse))
         assert not (build.parent).exists()
-    assert max(sizes) <= sizes[0] * 1.1, sizes
-    assert free_share(paths.warehouse) < COMPACT_FREE_SHARE
+        assert free_share(paths.warehouse) < COMPACT_FREE_SHARE
+    # uncompacted, the second night's file would be about twice the first's; a compacted copy's
+    # size varies a little with how DuckDB's threads pack its blocks (5.3-6.3 MiB seen here)
+    assert max(sizes) <= sizes[0] * 1.25, sizes
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         assert con.execute("select n from fact_count").fetchone() == (300000,)
         assert con.execute("select count(distinct key) from facts").fetchone() == (300000,)
