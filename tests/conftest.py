@@ -184,32 +184,35 @@ def mail_body(message) -> str:
 # pytest-xdist hands each worker whole scopes (--dist loadscope: a module, or a class of
 # tests/test_e2e.py, whose tests share one recorded scenario), in collection order
 # (--no-loadscope-reorder). The longest go first, so the many short modules fill the gaps at the
-# end: seconds each scope took in a measured run (make test), longest first; the rest keep their
-# order. ``--dist loadgroup`` would group by marker, but xdist 3.8 cannot rename pytest 9.2's
-# node ids, so its groups were silently ignored and both workers waited on each other's scenario.
+# end: seconds each scope took in a measured run of `make test` (two workers on two cores),
+# longest first; the rest keep their order. (``--dist loadgroup`` would group by marker, but
+# xdist 3.8 cannot rename pytest 9.2's node ids: its groups were silently ignored and both
+# workers built, or waited on, the same scenario.)
 SCOPE_SECONDS = {
-    "test_e2e.py::TestTroubledNights": 320,
-    "test_local_airflow.py": 250,
-    "test_e2e.py::TestNightly2023": 190,
-    "test_validation_rejection.py": 197,
-    "test_e2e.py::TestMissingWardNights": 185,
-    "test_report_models.py": 176,
-    "test_bench.py": 155,
-    "test_validation.py": 150,
-    "test_reports_for_any_unit_and_period.py": 124,
-    "test_coverage.py": 87,
-    "test_e2e.py": 76,
-    "test_overview.py": 65,
-    "test_unit_by_date.py": 44,
-    "test_warehouse.py": 42,
-    "test_report.py": 36,
-    "test_dbt_docs.py": 34,
-    "test_deployment.py": 30,
-    "test_national_units.py": 30,
-    "test_run_lock.py": 23,
-    "test_hostile_inputs.py": 21,
-    "test_dbt_unit_tests.py": 16,
-    "test_analysts_guide.py": 13,
+    "test_e2e.py::TestTroubledNights": 422,
+    "test_local_airflow.py": 211,
+    "test_validation_rejection.py": 198,
+    "test_e2e.py::TestNightly2023": 167,
+    "test_e2e.py::TestMissingWardNights": 129,
+    "test_bench.py": 101,
+    "test_coverage.py": 77,
+    "test_report_models.py": 50,
+    "test_reports_for_any_unit_and_period.py": 46,
+    "test_warehouse.py": 33,
+    "test_deployment.py": 31,
+    "test_dbt_docs.py": 26,
+    "test_overview.py": 24,
+    "test_hostile_inputs.py": 22,
+    "test_report.py": 20,
+    "test_national_units.py": 19,
+    "test_unit_by_date.py": 19,
+    "test_run_lock.py": 18,
+    "test_validation.py": 16,
+    "test_dbt_unit_tests.py": 15,
+    "test_parse_cache.py": 12,
+    "test_printable_forms.py": 12,
+    "test_dag.py": 10,
+    "test_analysts_guide.py": 9,
 }
 
 
