@@ -61,7 +61,12 @@ def airflow_env(paths: DataPaths) -> dict[str, str]:
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
     }
-    return {**defaults, **{k: v for k, v in os.environ.items() if k in defaults}}
+    env = {**defaults, **{k: v for k, v in os.environ.items() if k in defaults}}
+    if env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("sqlite:"):
+        # wait for SQLite's one writer instead of failing after 5 s (pipeline/airflow_sqlite.py)
+        connect_args = "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS"
+        env[connect_args] = os.environ.get(connect_args, "pipeline.airflow_sqlite.CONNECT_ARGS")
+    return env
 
 
 def run(
