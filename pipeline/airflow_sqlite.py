@@ -1,8 +1,8 @@
 """Connection arguments for Airflow's embedded SQLite metadata database (``make run``, ``make airflow``).
 
-Airflow imports ``CONNECT_ARGS`` by name (``[database] sql_alchemy_connect_args``, set by
-pipeline.cli.airflow_env only while the metadata database is the embedded SQLite file), so this
-module imports nothing.
+Airflow imports ``CONNECT_ARGS`` by name (``[database] sql_alchemy_connect_args`` and its
+``_async`` twin for aiosqlite, set by pipeline.cli.airflow_env only while the metadata database is
+the embedded SQLite file), so this module imports nothing.
 
 SQLite takes one writer at a time and Python's sqlite3 gives up on a locked database after 5
 seconds. Under ``make airflow`` the scheduler, dag-processor, triggerer and api-server all write

@@ -64,8 +64,8 @@ def airflow_env(paths: DataPaths) -> dict[str, str]:
     env = {**defaults, **{k: v for k, v in os.environ.items() if k in defaults}}
     if env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("sqlite:"):
         # wait for SQLite's one writer instead of failing after 5 s (pipeline/airflow_sqlite.py)
-        connect_args = "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS"
-        env[connect_args] = os.environ.get(connect_args, "pipeline.airflow_sqlite.CONNECT_ARGS")
+        for connect_args in ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC"):
+            env[connect_args] = os.environ.get(connect_args, "pipeline.airflow_sqlite.CONNECT_ARGS")
     return env
 
 

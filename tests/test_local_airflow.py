@@ -140,7 +140,8 @@ def test_the_embedded_sqlite_waits_for_its_one_writer(tmp_path, monkeypatch):
 
     monkeypatch.delenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", raising=False)
     env = airflow_env(DataPaths(tmp_path))
-    module, _, name = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS"].rpartition(".")
-    assert getattr(importlib.import_module(module), name)["timeout"] >= 30
+    for key in ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC"):
+        module, _, name = env[key].rpartition(".")
+        assert getattr(importlib.import_module(module), name)["timeout"] >= 30
     monkeypatch.setenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "postgresql+psycopg2://airflow@db/airflow")
     assert "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS" not in airflow_env(DataPaths(tmp_path))
