@@ -11,4 +11,6 @@ that, the api-server answered a REST trigger with an error and a task could not 
 state. Waiting up to a minute costs nothing when the database is free.
 """
 
+# Airflow adds its own keys to the dict it imports (check_same_thread for the sync engine): one each.
 CONNECT_ARGS = {"timeout": 60}
+CONNECT_ARGS_ASYNC = {"timeout": 60}

@@ -52,7 +52,7 @@ def _files_digest(folder) -> str:
 
 def code_digest() -> str:
     """The code and configuration a build is made with: dbt project, GX suites and checks, the
-    workbook reader, the deployment's provinces (a dbt var)."""
+    workbook reader, the deployment's provinces (the build's control.deployment_provinces)."""
     from ingestion.loader import reader_version
     from pipeline.dbt import project_digest
     from reference.deployment import PROVINCES_ENV

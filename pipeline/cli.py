@@ -64,8 +64,9 @@ def airflow_env(paths: DataPaths) -> dict[str, str]:
     env = {**defaults, **{k: v for k, v in os.environ.items() if k in defaults}}
     if env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("sqlite:"):
         # wait for SQLite's one writer instead of failing after 5 s (pipeline/airflow_sqlite.py)
-        for connect_args in ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC"):
-            env[connect_args] = os.environ.get(connect_args, "pipeline.airflow_sqlite.CONNECT_ARGS")
+        for suffix in ("", "_ASYNC"):
+            key = f"AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS{suffix}"
+            env[key] = os.environ.get(key, f"pipeline.airflow_sqlite.CONNECT_ARGS{suffix}")
     return env
 
 

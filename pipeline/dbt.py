@@ -87,6 +87,7 @@ def write_build_parameters(build: Path, requests: list[dict] | None = None) -> l
     from reference.deployment import deployment_provinces
 
     rows = with_previous_year(requests) if requests else [dict(DEFAULT_REQUEST)]
+    provinces = list(dict.fromkeys(deployment_provinces()))  # "12,12" is one province
     with duckdb.connect(str(build), config=duckdb_settings.config()) as con:
         con.execute("create schema if not exists control")
         con.execute(
@@ -98,7 +99,7 @@ def write_build_parameters(build: Path, requests: list[dict] | None = None) -> l
             [[r["reporting_unit_code"], r["period_start"], r["period_end"]] for r in rows],
         )
         con.execute("create or replace table control.deployment_provinces (province_code varchar not null)")
-        con.executemany("insert into control.deployment_provinces values (?)", [[code] for code in deployment_provinces()])
+        con.executemany("insert into control.deployment_provinces values (?)", [[code] for code in provinces])
         for table, comment in CONTROL_COMMENTS.items():
             con.execute(f"comment on table control.{table} is '{comment}'")
     return rows
@@ -120,8 +121,8 @@ def failed_nodes(paths: DataPaths) -> list[str]:
 def dbt_build(paths: DataPaths, build: Path, requests: list[dict] | None = None, select: str | None = None) -> None:
     """Build every model (or those of ``select``), the report tables of ``requests`` (see
     pipeline.report_requests: dicts with reporting_unit_code, period_start, period_end) among them,
-    and run their data tests; a failing model or test stops the run. No requests: dbt_project.yml's
-    default (105, 2023)."""
+    and run their data tests; a failing model or test stops the run. No requests: ``DEFAULT_REQUEST``
+    (105, 2023)."""
     selection = ["--select", select] if select else []
     # dbt's unit tests check the models' logic on fixed inputs, not the night's data: they run in
     # the project's own tests (tests/test_dbt_unit_tests.py), as dbt recommends, not every night.

@@ -7,7 +7,7 @@ index, once per validation result: with every suite in one checkpoint that is on
 suite, and each index build reads every validation result the store holds. The action here is an
 ``UpdateDataDocsAction`` that renders all the run's pages and builds the index once.
 
-The file context keeps every validation result under ``uncommitted/validations/<suite>/<run
+The validation results store keeps every validation result under ``uncommitted/validations/<suite>/<run
 name>/<run time>/`` and Data Docs list (and read) them all, so validation got slower with every
 run and the folder grew without end. ``prune_validation_results`` keeps the last runs only; the
 index build then removes the pages of the results that are gone (GX's ``skip_and_clean_missing``)

@@ -201,6 +201,7 @@ SCOPE_SECONDS = {
     "test_warehouse.py": 33,
     "test_deployment.py": 31,
     "test_dbt_docs.py": 26,
+    "test_dbt_parse.py": 25,
     "test_overview.py": 24,
     "test_hostile_inputs.py": 22,
     "test_report.py": 20,

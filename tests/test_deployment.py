@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from ingestion.pseudonymize import KEY_FILE_ENV
-from pipeline.paths import DATA_DIR_ENV
+from pipeline.paths import DATA_DIR_ENV, DataPaths
 from tests.conftest import REPO_ROOT
 
 COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
@@ -131,3 +131,19 @@ def test_every_airflow_command_of_the_compose_file_exists(command):
     airflow = Path(sys.executable).parent / "airflow"
     result = subprocess.run([str(airflow), *command, "--help"], capture_output=True, text=True, env=os.environ.copy())
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_the_embedded_sqlite_waits_for_its_one_writer(tmp_path, monkeypatch):
+    """Airflow's own SQLite gets a busy timeout (a write waits for the writer before it instead of
+    failing after 5 s); a deployment's own database gets no SQLite arguments."""
+    import importlib
+
+    from pipeline.cli import airflow_env
+
+    monkeypatch.delenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", raising=False)
+    env = airflow_env(DataPaths(tmp_path))
+    for key in ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC"):
+        module, _, name = env[key].rpartition(".")
+        assert getattr(importlib.import_module(module), name)["timeout"] >= 30
+    monkeypatch.setenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "postgresql+psycopg2://airflow@db/airflow")
+    assert "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS" not in airflow_env(DataPaths(tmp_path))

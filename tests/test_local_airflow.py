@@ -129,19 +129,3 @@ def test_make_airflow_runs_the_nightly_under_a_real_scheduler_and_stops_cleanly(
     assert "Stopped." in output
     # nothing of it keeps running: no scheduler, worker, api-server or dag-processor
     assert _processes_with(f"LAICHAU_DATA_DIR={data}") == []
-
-
-def test_the_embedded_sqlite_waits_for_its_one_writer(tmp_path, monkeypatch):
-    """Airflow's own SQLite gets a busy timeout (a write waits for the writer before it instead of
-    failing after 5 s); a deployment's own database gets no SQLite arguments."""
-    import importlib
-
-    from pipeline.cli import airflow_env
-
-    monkeypatch.delenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", raising=False)
-    env = airflow_env(DataPaths(tmp_path))
-    for key in ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC"):
-        module, _, name = env[key].rpartition(".")
-        assert getattr(importlib.import_module(module), name)["timeout"] >= 30
-    monkeypatch.setenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "postgresql+psycopg2://airflow@db/airflow")
-    assert "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS" not in airflow_env(DataPaths(tmp_path))

@@ -191,3 +191,16 @@ def test_deployment_provinces_come_from_the_environment(monkeypatch):
     assert deployment.deployment_provinces() == ("12",)
     monkeypatch.setenv(deployment.PROVINCES_ENV, "12, 08")
     assert deployment.deployment_provinces() == ("12", "08")
+
+
+def test_the_build_is_told_each_province_once(monkeypatch, tmp_path):
+    """control.deployment_provinces has a unique test: a province named twice is one province."""
+    import duckdb
+
+    from pipeline.dbt import write_build_parameters
+
+    monkeypatch.setenv(deployment.PROVINCES_ENV, "12, 12,08")
+    build = tmp_path / "warehouse.duckdb"
+    write_build_parameters(build)
+    with duckdb.connect(str(build), read_only=True) as con:
+        assert con.execute("select province_code from control.deployment_provinces").fetchall() == [("12",), ("08",)]

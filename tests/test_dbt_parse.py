@@ -1,0 +1,49 @@
+"""dbt parses the project once, not on every run: its saved parse (target/partial_parse.msgpack)
+holds across the builds of a data folder, each in a folder of its own, and across the reports
+they are asked for (pipeline/dbt.py). Real dbt runs, read through dbt's own debug log."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pipeline.dbt import run_dbt
+from pipeline.paths import DataPaths
+
+FULL_PARSE = re.compile(r"Unable to do partial parsing|Starting full parse")
+PARTIAL_PARSE = "Partial parsing enabled"
+
+
+def parse(paths: DataPaths, stage: str, requests: list[dict] | None, *args: str) -> tuple[int, str, str]:
+    """``dbt parse`` on a new build folder; its return code, stdout and this run's debug log."""
+    build = paths.build_dir / stage / paths.warehouse.name
+    build.parent.mkdir(parents=True)
+    log = paths.dbt_artifacts / "logs" / "dbt.log"
+    before = log.stat().st_size if log.exists() else 0
+    result = run_dbt(paths, build, "parse", *args, requests=requests)
+    return result.returncode, result.stdout, log.read_text(encoding="utf-8", errors="replace")[before:]
+
+
+@pytest.fixture
+def paths(tmp_path, monkeypatch) -> DataPaths:
+    # this test is about dbt's own saved parse: not the session's (tests/conftest.py)
+    monkeypatch.delenv("DBT_PARTIAL_PARSE_FILE_PATH", raising=False)
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")
+    return DataPaths(tmp_path / "data")
+
+
+def test_the_saved_parse_holds_across_builds_and_requests(paths):
+    code, out, first = parse(paths, "build-night1", None)
+    assert code == 0, out[-3000:]
+    assert FULL_PARSE.search(first)  # a new data folder parses the project once
+    ytd = [{"reporting_unit_code": "03388", "period_start": "2026-01-01", "period_end": "2026-11-27"}]
+    code, out, second = parse(paths, "build-night2", ytd)  # another folder, another cut-off
+    assert code == 0, out[-3000:]
+    assert PARTIAL_PARSE in second and not FULL_PARSE.search(second)
+
+
+def test_the_report_requests_var_of_earlier_versions_stops_the_build_saying_where_requests_go(paths):
+    code, out, _ = parse(paths, "build-vars", None, "--vars", "{report_requests: []}")
+    assert code != 0
+    assert "report_requests is no longer a dbt var" in out and "control.report_requests" in out
