@@ -56,7 +56,7 @@ from tests.dag_runs import (
 from tests.hostile.builders import Context, build_all
 from tests.scenarios import environment, shared_scenario
 from tests.test_hostile_inputs import check_quarantine_folder, table_values
-from tests.workbooks import personal_values, sample_rows, visit, write_corrupt, write_reception, write_source
+from tests.workbooks import any_of, personal_values, sample_rows, visit, write_corrupt, write_reception, write_source
 
 pytestmark = pytest.mark.e2e
 NIGHTLY_TASKS = [
@@ -359,7 +359,7 @@ def _leaks(roots: list[Path], secrets: tuple[str, ...], skip: set[Path] = frozen
     """(file, personal value) for files under ``roots`` outside the landing folders that hold one
     (DuckDB files read table by table): every file is searched once for all the values at once;
     a file holding any value is listed with at least one of them."""
-    pattern = re.compile("|".join(re.escape(s) for s in sorted({s for s in secrets if s}, key=len, reverse=True)))
+    pattern = any_of(secrets)
     leaks = []
     for root in roots:
         for path in root.rglob("*"):
