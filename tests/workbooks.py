@@ -109,4 +109,4 @@ def any_of(values: set[str] | tuple[str, ...]) -> re.Pattern:
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return f"(?:{body})?" if ends else body
 
-    return re.compile(pattern(trie))
+    return re.compile(pattern(trie) or "(?!)")  # no value: a pattern that matches nothing
