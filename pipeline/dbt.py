@@ -75,14 +75,14 @@ def run_dbt(paths: DataPaths, build: Path, *args: str, requests: list[dict] | No
     return result
 
 
-def write_build_parameters(build: Path, requests: list[dict] | None = None) -> list[dict]:
+def write_build_parameters(build: Path, requests: list[dict] | None = None) -> None:
     """Write what dbt is asked to build into the build's ``control`` schema (dbt's source
     ``control``): ``report_requests``, each request (``ReportRequest.as_row`` dicts) with its same
     period of the year before (report_requests.with_previous_year: the overview's comparison
     column), or the bundled sample's report when none is given; and ``deployment_provinces``
     (LAICHAU_PROVINCES), so dbt and ingestion agree on them. Tables rather than dbt vars: a var
     that changes (a year-to-date cut-off moves every night) makes dbt parse the whole project
-    again. Returns the report rows written."""
+    again."""
     from pipeline.report_requests import with_previous_year
     from reference.deployment import deployment_provinces
 
@@ -102,7 +102,6 @@ def write_build_parameters(build: Path, requests: list[dict] | None = None) -> l
         con.executemany("insert into control.deployment_provinces values (?)", [[code] for code in provinces])
         for table, comment in CONTROL_COMMENTS.items():
             con.execute(f"comment on table control.{table} is '{comment}'")
-    return rows
 
 
 def failed_nodes(paths: DataPaths) -> list[str]:

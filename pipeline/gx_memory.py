@@ -50,9 +50,8 @@ def _frame_bytes(batch_data: object) -> int:
     return int(frame.memory_usage(index=True, deep=False).sum()) if frame is not None else 0
 
 
-def release_batches(definition: ValidationDefinition) -> int:
-    """Drop the batches and metrics the definition's execution engine still holds; returns the
-    bytes of the frames dropped."""
+def release_batches(definition: ValidationDefinition) -> None:
+    """Drop the batches and metrics the definition's execution engine still holds."""
     engine = definition.batch_definition.data_asset.datasource.get_execution_engine()
     held = sum(_frame_bytes(batch_data) for batch_data in engine.batch_manager.batch_data_cache.values())
     engine.batch_manager.batch_data_cache.clear()
@@ -60,7 +59,6 @@ def release_batches(definition: ValidationDefinition) -> int:
     engine._metric_cache.clear()  # keyed by batch id: a released batch's metrics are never asked for again
     if held >= COLLECT_FROM_BYTES:
         gc.collect()  # frames and GX's objects refer to each other: free them now, before the next read
-    return held
 
 
 @contextlib.contextmanager
