@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import json
@@ -9,7 +10,8 @@ import logging
 import os
 import shutil
 import subprocess
-import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -31,48 +33,117 @@ CONTROL_COMMENTS = {
 }
 
 
-def dbt_executable() -> str:
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+# dbt runs in this process (dbt's programmatic API, dbtRunner), not as a `dbt` subprocess: a
+# subprocess imports dbt and loads its saved parse again on every call (about 4 s of CPU), and a
+# run calls dbt up to four times (build, docs, a rebuild after a rejection, the report layer).
+# The parsed project is kept per process, keyed by the project's digest and the build's file
+# name (the two things the parse depends on: the project's files, and the profile's database).
+_MANIFESTS: dict[tuple[str, str], object] = {}
+# dbt is not re-entrant: one invocation at a time in a process.
+_DBT_LOCK = threading.Lock()
+# what dbt prints at these levels is what its command line prints; the rest is its debug log
+_PRINTED_LEVELS = {"info", "warn", "error"}
+
+
+@contextlib.contextmanager
+def _in_build_folder(build: Path, env: dict[str, str]) -> Iterator[None]:
+    """The build's folder as the working directory and dbt's variables set, for one call; both
+    restored after it (the process goes on: an Airflow task, a test)."""
+    before_cwd = os.getcwd()
+    before_env = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    os.chdir(build.parent)
+    try:
+        yield
+    finally:
+        os.chdir(before_cwd)
+        for key, value in before_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _close_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in a class attribute from one call to the
+    next in a process: the build file must be free when the call returns (publish replaces it),
+    and the next call must open its own build, not the file the last one had open under the
+    same relative name."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        environment, DuckDBConnectionManager._ENV = DuckDBConnectionManager._ENV, None
+        if environment is not None:
+            environment.close()
+
+
+def _invoke(args: list[str], manifest: object | None, printed: list[str]) -> tuple[int, object]:
+    """One dbt call; dbt's command-line exit code (0 done, 1 a node failed, 2 dbt could not run)
+    and its result. What dbt would print goes into ``printed``."""
+    from dbt.cli.main import dbtRunner
+
+    def keep(event) -> None:
+        if event.info.level in _PRINTED_LEVELS and event.info.msg:
+            printed.append(event.info.msg)
+
+    try:
+        outcome = dbtRunner(manifest=manifest, callbacks=[keep]).invoke(args)
+    finally:
+        _close_duckdb()
+    if outcome.exception is not None:
+        printed.append(f"{type(outcome.exception).__name__}: {outcome.exception}")
+        return 2, None
+    return (0 if outcome.success else 1), outcome.result
 
 
 def run_dbt(paths: DataPaths, build: Path, *args: str, requests: list[dict] | None = None) -> subprocess.CompletedProcess:
     """Run a dbt command on ``build``, asking it for the reports of ``requests`` (see
-    write_build_parameters); artefacts and logs go under the data folder.
+    write_build_parameters); artefacts and logs go under the data folder. Returns what the
+    command line would: its exit code and what it printed (``stdout``).
 
     dbt runs in the build's folder and the profile names the file relatively: dbt keeps its
     parse of the project (target/partial_parse.msgpack) only while the profile's connection
     (its path among it) and vars are what they were, and every run builds in a folder of its own.
-    So the nightly parses the project once, not on every run; a new data folder's first run
-    parses it whole (about 7 s)."""
+    So a process parses the project once (a new data folder's first parse is whole, about 7 s;
+    later ones read dbt's saved parse) and its later dbt calls reuse that parse."""
     write_build_parameters(build, requests)
-    target = paths.dbt_artifacts / "target"
-    command = [
-        dbt_executable(),
-        *args,
+    common = [
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",
         str(DBT_PROJECT_DIR),
         "--target-path",
-        str(target),
+        str(paths.dbt_artifacts / "target"),
         "--log-path",
         str(paths.dbt_artifacts / "logs"),
     ]
+    # what dbt prints comes back through the callback (the task log, below), not on stdout twice
+    printing = ["--log-level", "none", "--no-use-colors"]
     env = {
-        **os.environ,
         "LAICHAU_BUILD_DB": build.name,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         # dbt's file log at its default (debug) level writes every query of every node, ~10 MB a
         # build, and costs 10-15% of a build's time; what a run needs is in the task log (dbt's
-        # stdout, below) and run_results.json. DBT_LOG_LEVEL_FILE=debug brings it back.
+        # printed lines, below) and run_results.json. DBT_LOG_LEVEL_FILE=debug brings it back.
         "DBT_LOG_LEVEL_FILE": os.environ.get("DBT_LOG_LEVEL_FILE", "warn"),
     }
-    log.info("Running %s in %s", " ".join(command), build.parent)
-    result = subprocess.run(command, cwd=build.parent, env=env, capture_output=True, text=True, check=False)
-    for line in result.stdout.splitlines():
+    command = [args[0], *printing, *args[1:], *common]
+    log.info("Running dbt %s in %s", " ".join(command), build.parent)
+    printed: list[str] = []
+    with _DBT_LOCK, _in_build_folder(build, env):
+        key = (project_digest(), build.name)
+        manifest = _MANIFESTS.get(key)
+        if manifest is None and args[0] != "parse":
+            code, parsed = _invoke(["parse", *printing, *common], None, printed)
+            if code == 0:
+                manifest = _MANIFESTS[key] = parsed
+        if args[0] == "parse" or manifest is not None:
+            code, result = _invoke(command, None if args[0] == "parse" else manifest, printed)
+            if args == ("parse",) and code == 0:
+                _MANIFESTS[key] = result
+    for line in printed:
         log.info("dbt | %s", line)
-    return result
+    return subprocess.CompletedProcess(["dbt", *command], code, "\n".join(printed), "")
 
 
 def write_build_parameters(build: Path, requests: list[dict] | None = None) -> None:

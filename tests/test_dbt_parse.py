@@ -47,3 +47,30 @@ def test_the_report_requests_var_of_earlier_versions_stops_the_build_saying_wher
     code, out, _ = parse(paths, "build-vars", None, "--vars", "{report_requests: []}")
     assert code != 0
     assert "report_requests is no longer a dbt var" in out and "control.report_requests" in out
+
+
+def test_dbt_runs_in_this_process_reusing_its_parse_and_leaves_each_build_closed(paths):
+    """dbt runs in the calling process (pipeline/dbt.py): its later calls reuse the parse, each
+    builds its own file though every build has the same name, and the file is closed when the call
+    returns (publish replaces it; DuckDB refuses a read-only open of a file this process has open
+    for writing)."""
+    import duckdb
+
+    builds = []
+    for stage in ("night1", "night2"):
+        build = paths.build_dir / stage / paths.warehouse.name
+        build.parent.mkdir(parents=True)
+        log = paths.dbt_artifacts / "logs" / "dbt.log"
+        before = log.stat().st_size if log.exists() else 0
+        result = run_dbt(paths, build, "build", "--select", "stg_control__deployment_provinces")
+        assert result.returncode == 0, result.stdout[-3000:]
+        assert "Completed successfully" in result.stdout
+        if stage == "night2":  # the parse of night1's call is reused: dbt does not parse at all
+            assert "Partial parsing enabled" not in log.read_text(encoding="utf-8")[before:]
+        with duckdb.connect(str(build), read_only=True) as con:
+            assert con.execute("select count(*) from staging.stg_control__deployment_provinces").fetchone()[0] >= 1
+        builds.append(build)
+    replaced = builds[0].with_name("replaced.duckdb")
+    builds[0].replace(replaced)  # what publish does
+    with duckdb.connect(str(replaced), read_only=True) as con:
+        assert con.execute("select count(*) from control.report_requests").fetchone()[0] == 1
