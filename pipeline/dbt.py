@@ -39,6 +39,9 @@ CONTROL_COMMENTS = {
 # The parsed project is kept per process, keyed by the project's digest and the build's file
 # name (the two things the parse depends on: the project's files, and the profile's database).
 _MANIFESTS: dict[tuple[str, str], object] = {}
+# The build each data folder's dbt artefacts (target/manifest.json) were last written by, when
+# that was a whole `dbt build` that succeeded in this process (see dbt_docs).
+_FULL_BUILDS: dict[str, str] = {}
 # dbt is not re-entrant: one invocation at a time in a process.
 _DBT_LOCK = threading.Lock()
 # what dbt prints at these levels is what its command line prints; the rest is its debug log
@@ -141,6 +144,8 @@ def run_dbt(paths: DataPaths, build: Path, *args: str, requests: list[dict] | No
             code, result = _invoke(command, None if args[0] == "parse" else manifest, printed)
             if args == ("parse",) and code == 0:
                 _MANIFESTS[key] = result
+        whole_build = args[0] == "build" and "--select" not in args and code == 0
+        _FULL_BUILDS[str(paths.dbt_artifacts)] = str(build) if whole_build else ""
     for line in printed:
         log.info("dbt | %s", line)
     return subprocess.CompletedProcess(["dbt", *command], code, "\n".join(printed), "")
@@ -219,8 +224,7 @@ def project_digest(project_dir: Path = DBT_PROJECT_DIR) -> str:
 
 def dbt_docs(paths: DataPaths, build: Path, requests: list[dict] | None = None) -> Path:
     """The dbt docs site of the warehouse as one self-contained page: models, columns, tests and
-    lineage, with the catalogue of column types (no row data) and the SQL the build that came just
-    before in this process compiled (build_models calls it after dbt_build). Made again only when the project
+    lineage, with the catalogue of column types (no row data). Made again only when the project
     changed (``project_digest``): a nightly on the same project keeps the site it has, saving a
     dbt process that would parse the whole project again."""
     site = paths.dbt_artifacts / "docs" / "index.html"
@@ -229,9 +233,11 @@ def dbt_docs(paths: DataPaths, build: Path, requests: list[dict] | None = None) 
     if site.exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == digest:
         log.info("dbt docs are current for project %s: not generated again", digest)
         return site
-    # --no-compile: the build just made compiled every node into this process's parse (run_dbt),
-    # which the site shows; compiling the project again would cost as much as half a build.
-    result = run_dbt(paths, build, "docs", "generate", "--static", "--no-compile", requests=requests)
+    # right after this process built every node of ``build`` (build_models), dbt's manifest.json
+    # holds the SQL the build compiled: compiling the whole project again would cost a third of a
+    # build. Otherwise (a site asked for on its own) dbt compiles it.
+    compiled = ["--no-compile"] if _FULL_BUILDS.get(str(paths.dbt_artifacts)) == str(build) else []
+    result = run_dbt(paths, build, "docs", "generate", "--static", *compiled, requests=requests)
     if result.returncode != 0:
         raise RuntimeError(f"dbt docs generate failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
     site.parent.mkdir(parents=True, exist_ok=True)

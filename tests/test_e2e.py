@@ -275,7 +275,10 @@ class TestNightly2023:
             assert con.execute("select count(*) from staging.stg_landing__loads where is_current").fetchone() == (sample_files,)
         assert (paths.reports / REPORT_DIR_2023 / f"so-lieu-bao-cao_{REPORT_DIR_2023}.xlsx").exists()
         assert list(paths.validation.rglob("index.html"))
-        assert "fct_citizen_receptions" in (paths.dbt_artifacts / "docs" / "index.html").read_text(encoding="utf-8")
+        site = (paths.dbt_artifacts / "docs" / "index.html").read_text(encoding="utf-8")
+        assert "fct_citizen_receptions" in site
+        # the SQL the night's build compiled, which the site shows beside each model's code
+        assert 'from \\"warehouse\\".\\"intermediate\\".\\"int_petitions__current\\"' in site
         assert_appendices_agree_with_the_report(paths, expected)
         document = read_document_text(paths.reports / REPORT_DIR_2023 / f"bao-cao_{REPORT_DIR_2023}.docx").all
         for section in (
