@@ -26,6 +26,10 @@ DEFAULT_REQUEST = {"reporting_unit_code": "105", "period_start": "2023-01-01", "
 # dbt's selection of the report layer: the requests (control.report_requests) and every model and
 # test after them (report.figures, appendices, completeness, series), on the marts as they are.
 REPORT_LAYER = "stg_control__report_requests+"
+# What rejecting a submission changes: its load's status in raw._loads (pipeline/submissions.py),
+# so dbt builds again only what reads it, directly or not (dbt's own graph: every model, test and
+# report table after it); the reference dimensions and seeds the first build made stay as they are.
+AFTER_REJECTION = "source:landing._loads+"
 CONTROL_COMMENTS = {
     "report_requests": "Các báo cáo lần dựng gần nhất đã lập (đơn vị, kỳ). / The reports the last build made: "
     "reporting unit code and period, each with the same period of the year before.",

@@ -23,7 +23,7 @@ from ingestion.registry import load_sources
 from ingestion.sandbox import stop_readers
 from pipeline import build_state, duckdb_settings, key_fingerprint, report_requests, runlock
 from pipeline.attribution import attribute
-from pipeline.dbt import REPORT_LAYER, dbt_build, dbt_docs
+from pipeline.dbt import AFTER_REJECTION, REPORT_LAYER, dbt_build, dbt_docs
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
 from pipeline.rejection import reject_submissions
@@ -204,8 +204,9 @@ MAX_REJECTION_ROUNDS = 2
 def validate(paths: DataPaths, build: str, run_id: str, requests: list[dict] | None = None, built: dict | None = None) -> dict:
     """Run the GX suites. A failure whose rows all come from named submissions rejects those
     submissions (each clerk gets a quarantine report; the unit's previous accepted version counts
-    again), then dbt rebuilds and the suites run again; the rest is published. Any other failure
-    stops the run before publishing. Returns (XCom) the rejected submissions: file, checks, rows.
+    again), then dbt rebuilds what reads the loads (AFTER_REJECTION) and the suites run again; the
+    rest is published. Any other failure stops the run before publishing. Returns (XCom) the
+    rejected submissions: file, checks, rows.
 
     A build whose inputs are unchanged (``built["unchanged_since"]``, from build_models) holds the
     rows the last validation passed: it is not validated again, and its results are that run's."""
@@ -243,7 +244,7 @@ def validate(paths: DataPaths, build: str, run_id: str, requests: list[dict] | N
             )
         with runlock.holding_build(paths, Path(build), "validate"):
             rejected += reject_submissions(Path(build), attribution.by_load, paths.landing, paths.quarantine)
-            dbt_build(paths, Path(build), requests)
+            dbt_build(paths, Path(build), requests, select=AFTER_REJECTION)
     results_file = next(iter(results_files(paths, run_id)), None)
     with runlock.holding_build(paths, Path(build), "validate"), duckdb.connect(build) as con:
         build_state.record(con, run_id, str(results_file) if results_file else None)

@@ -435,9 +435,12 @@ def _troubled_nights(folder: Path, dag) -> dict:
     }  # fmt: skip
     with smtp_inbox() as (inbox, mail_environment), environment(LAICHAU_DATA_DIR=str(data), **mail_environment):
         first = run_dag(dag)
+        last_dbt = json.loads((paths.dbt_artifacts / "target" / "run_results.json").read_text(encoding="utf-8"))
         with duckdb.connect(str(paths.warehouse), read_only=True) as con:
             record["first"] = {
                 "states": first,
+                # the night's last dbt call: the rebuild after the rejections
+                "rebuilt_after_rejection": sorted(r["unique_id"] for r in last_dbt["results"]),
                 "summary": latest_summary(paths),
                 "mails": _mails(inbox),
                 "figures": figures_record(published_figures(paths.warehouse)),
@@ -518,6 +521,10 @@ class TestTroubledNights:
         landing = Path(troubled_nights["data"]) / "landing"
         rejected = {r["file"]: r for r in first["summary"]["rejected"]}
         assert set(rejected) == {TAN_PHONG_RESENT, DOAN_KET_RESENT, QUYET_TIEN_ADDED}
+        # dbt built again only what reads the loads, whose statuses the rejections changed
+        rebuilt = set(first["rebuilt_after_rejection"])
+        assert {"model.laichau.stg_landing__loads", "model.laichau.fct_petitions", "model.laichau.rpt_figures"} <= rebuilt
+        assert not {n for n in rebuilt if n.startswith("seed.")} | {"model.laichau.dim_admin_unit"} & rebuilt
         petition = rejected[TAN_PHONG_RESENT]
         assert petition["checks"] == ["petition_identities: outside competence = guided + forwarded + urged + filed"]
         assert petition["rows"] == 1
