@@ -42,10 +42,13 @@ CONTROL_COMMENTS = {
 # run calls dbt up to four times (build, docs, a rebuild after a rejection, the report layer).
 # The parsed project is kept per process, keyed by the project's digest and the build's file
 # name (the two things the parse depends on: the project's files, and the profile's database).
+# dbt compiles into that parse in place, which it cannot do twice for a model reading an
+# ephemeral model (the CTE is left out the second time): the project has none, and
+# tests/test_dbt_parse.py keeps it so.
 _MANIFESTS: dict[tuple[str, str], object] = {}
 # The build each data folder's dbt artefacts (target/manifest.json) were last written by, when
 # that was a whole `dbt build` that succeeded in this process (see dbt_docs).
-_FULL_BUILDS: dict[str, str] = {}
+_FULL_BUILDS: dict[str, tuple[str, tuple[str, str]] | None] = {}
 # dbt is not re-entrant: one invocation at a time in a process.
 _DBT_LOCK = threading.Lock()
 # what dbt prints at these levels is what its command line prints; the rest is its debug log
@@ -55,20 +58,25 @@ _PRINTED_LEVELS = {"info", "warn", "error"}
 @contextlib.contextmanager
 def _in_build_folder(build: Path, env: dict[str, str]) -> Iterator[None]:
     """The build's folder as the working directory and dbt's variables set, for one call; both
-    restored after it (the process goes on: an Airflow task, a test)."""
-    before_cwd = os.getcwd()
+    restored after it, whatever happens (the process goes on: an Airflow task, a test)."""
     before_env = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    os.chdir(build.parent)
     try:
+        before_cwd: str | None = os.getcwd()
+    except OSError:  # the process's working directory was removed: nothing to go back to
+        before_cwd = None
+    try:
+        os.environ.update(env)
+        os.chdir(build.parent)
         yield
     finally:
-        os.chdir(before_cwd)
         for key, value in before_env.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+        if before_cwd is not None:
+            with contextlib.suppress(OSError):
+                os.chdir(before_cwd)
 
 
 def _close_duckdb() -> None:
@@ -98,6 +106,10 @@ def _invoke(args: list[str], manifest: object | None, printed: list[str]) -> tup
     finally:
         _close_duckdb()
     if outcome.exception is not None:
+        # dbtRunner catches everything, an interrupt or Airflow's task timeout among it: those
+        # stop the task as they would have stopped a dbt process, not as a failed build
+        if not isinstance(outcome.exception, Exception):
+            raise outcome.exception
         printed.append(f"{type(outcome.exception).__name__}: {outcome.exception}")
         return 2, None
     return (0 if outcome.success else 1), outcome.result
@@ -149,7 +161,7 @@ def run_dbt(paths: DataPaths, build: Path, *args: str, requests: list[dict] | No
             if args == ("parse",) and code == 0:
                 _MANIFESTS[key] = result
         whole_build = args[0] == "build" and "--select" not in args and code == 0
-        _FULL_BUILDS[str(paths.dbt_artifacts)] = str(build) if whole_build else ""
+        _FULL_BUILDS[str(paths.dbt_artifacts)] = (str(build), key) if whole_build else None
     for line in printed:
         log.info("dbt | %s", line)
     return subprocess.CompletedProcess(["dbt", *command], code, "\n".join(printed), "")
@@ -207,7 +219,9 @@ def dbt_build(paths: DataPaths, build: Path, requests: list[dict] | None = None,
     # the project's own tests (tests/test_dbt_unit_tests.py), as dbt recommends, not every night.
     result = run_dbt(paths, build, "build", *selection, "--exclude-resource-type", "unit_test", requests=requests)
     if result.returncode != 0:
-        failures = failed_nodes(paths)
+        # 1: nodes ran and some failed (run_results.json is this call's); 2: dbt could not run
+        # (a parse or project error: no run_results.json of its own, an older one may be there)
+        failures = failed_nodes(paths) if result.returncode == 1 else []
         if not failures:  # dbt did not get as far as running nodes: a project or machine problem
             raise RuntimeError(f"dbt build could not run:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
         raise DataCheckFailed("dbt build failed; nothing was published:\n- " + "\n- ".join(failures))
@@ -240,7 +254,9 @@ def dbt_docs(paths: DataPaths, build: Path, requests: list[dict] | None = None) 
     # right after this process built every node of ``build`` (build_models), dbt's manifest.json
     # holds the SQL the build compiled: compiling the whole project again would cost a third of a
     # build. Otherwise (a site asked for on its own) dbt compiles it.
-    compiled = ["--no-compile"] if _FULL_BUILDS.get(str(paths.dbt_artifacts)) == str(build) else []
+    # (and the project is still the one that build parsed: else its manifest.json is not this one)
+    just_built = (str(build), (project_digest(), build.name))
+    compiled = ["--no-compile"] if _FULL_BUILDS.get(str(paths.dbt_artifacts)) == just_built else []
     result = run_dbt(paths, build, "docs", "generate", "--static", *compiled, requests=requests)
     if result.returncode != 0:
         raise RuntimeError(f"dbt docs generate failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")

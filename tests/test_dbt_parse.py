@@ -4,6 +4,7 @@ they are asked for (pipeline/dbt.py). Real dbt runs, read through dbt's own debu
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -37,6 +38,10 @@ def test_the_saved_parse_holds_across_builds_and_requests(paths):
     code, out, first = parse(paths, "build-night1", None)
     assert code == 0, out[-3000:]
     assert FULL_PARSE.search(first)  # a new data folder parses the project once
+    # the parse a process keeps is compiled into in place, which dbt cannot do twice for a model
+    # reading an ephemeral model (pipeline/dbt.py): the project has none
+    nodes = json.loads((paths.dbt_artifacts / "target" / "manifest.json").read_text(encoding="utf-8"))["nodes"]
+    assert [n for n, node in nodes.items() if node["config"].get("materialized") == "ephemeral"] == []
     ytd = [{"reporting_unit_code": "03388", "period_start": "2026-01-01", "period_end": "2026-11-27"}]
     code, out, second = parse(paths, "build-night2", ytd)  # another folder, another cut-off
     assert code == 0, out[-3000:]
@@ -74,3 +79,20 @@ def test_dbt_runs_in_this_process_reusing_its_parse_and_leaves_each_build_closed
     builds[0].replace(replaced)  # what publish does
     with duckdb.connect(str(replaced), read_only=True) as con:
         assert con.execute("select count(*) from control.report_requests").fetchone()[0] == 1
+
+
+def test_a_dbt_call_that_cannot_run_is_not_reported_as_an_older_run_s_failures(paths):
+    """dbt could not run (here: a selection it cannot read): the error says so, and the failures
+    an earlier build left in run_results.json are not passed off as this call's."""
+    from pipeline.dbt import dbt_build
+    from pipeline.errors import DataCheckFailed
+
+    build = paths.build_dir / "night" / paths.warehouse.name
+    build.parent.mkdir(parents=True)
+    target = paths.dbt_artifacts / "target"
+    target.mkdir(parents=True)
+    stale = {"results": [{"unique_id": "test.laichau.an_old_failure", "status": "fail", "message": "last night"}]}
+    (target / "run_results.json").write_text(json.dumps(stale), encoding="utf-8")
+    with pytest.raises(RuntimeError, match="dbt build could not run") as caught:
+        dbt_build(paths, build, select="no_such_method:anything")
+    assert not isinstance(caught.value, DataCheckFailed) and "an_old_failure" not in str(caught.value)
