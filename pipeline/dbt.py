@@ -48,7 +48,8 @@ CONTROL_COMMENTS = {
 _MANIFESTS: dict[tuple[str, str], object] = {}
 # The build each data folder's dbt artefacts (target/manifest.json) were last written by, when
 # that was a whole `dbt build` that succeeded in this process (see dbt_docs).
-_FULL_BUILDS: dict[str, tuple[str, tuple[str, str]] | None] = {}
+# (the build's path and the project's digest)
+_FULL_BUILDS: dict[str, tuple[str, str] | None] = {}
 # dbt is not re-entrant: one invocation at a time in a process.
 _DBT_LOCK = threading.Lock()
 # what dbt prints at these levels is what its command line prints; the rest is its debug log
@@ -150,18 +151,19 @@ def run_dbt(paths: DataPaths, build: Path, *args: str, requests: list[dict] | No
     log.info("Running dbt %s in %s", " ".join(command), build.parent)
     printed: list[str] = []
     with _DBT_LOCK, _in_build_folder(build, env):
-        key = (project_digest(), build.name)
-        manifest = _MANIFESTS.get(key)
-        if manifest is None and args[0] != "parse":
-            code, parsed = _invoke(["parse", *printing, *common], None, printed)
-            if code == 0:
-                manifest = _MANIFESTS[key] = parsed
-        if args[0] == "parse" or manifest is not None:
-            code, result = _invoke(command, None if args[0] == "parse" else manifest, printed)
+        digest = project_digest()
+        key = (digest, build.name)
+        if args[0] == "parse":  # always dbt's own parse; kept when it is the plain one
+            code, parsed = _invoke(command, None, printed)
             if args == ("parse",) and code == 0:
-                _MANIFESTS[key] = result
+                _MANIFESTS[key] = parsed
+        else:
+            code, parsed = (0, _MANIFESTS[key]) if key in _MANIFESTS else _invoke(["parse", *printing, *common], None, printed)
+            if code == 0:
+                _MANIFESTS[key] = parsed
+                code, _ = _invoke(command, parsed, printed)
         whole_build = args[0] == "build" and "--select" not in args and code == 0
-        _FULL_BUILDS[str(paths.dbt_artifacts)] = (str(build), key) if whole_build else None
+        _FULL_BUILDS[str(paths.dbt_artifacts)] = (str(build), digest) if whole_build else None
     for line in printed:
         log.info("dbt | %s", line)
     return subprocess.CompletedProcess(["dbt", *command], code, "\n".join(printed), "")
@@ -255,8 +257,7 @@ def dbt_docs(paths: DataPaths, build: Path, requests: list[dict] | None = None) 
     # holds the SQL the build compiled: compiling the whole project again would cost a third of a
     # build. Otherwise (a site asked for on its own) dbt compiles it.
     # (and the project is still the one that build parsed: else its manifest.json is not this one)
-    just_built = (str(build), (project_digest(), build.name))
-    compiled = ["--no-compile"] if _FULL_BUILDS.get(str(paths.dbt_artifacts)) == just_built else []
+    compiled = ["--no-compile"] if _FULL_BUILDS.get(str(paths.dbt_artifacts)) == (str(build), digest) else []
     result = run_dbt(paths, build, "docs", "generate", "--static", *compiled, requests=requests)
     if result.returncode != 0:
         raise RuntimeError(f"dbt docs generate failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")

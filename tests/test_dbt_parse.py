@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import re
 
+import duckdb
 import pytest
 
-from pipeline.dbt import run_dbt
+from pipeline.dbt import dbt_build, run_dbt
+from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
 
 FULL_PARSE = re.compile(r"Unable to do partial parsing|Starting full parse")
@@ -59,8 +61,6 @@ def test_dbt_runs_in_this_process_reusing_its_parse_and_leaves_each_build_closed
     builds its own file though every build has the same name, and the file is closed when the call
     returns (publish replaces it; DuckDB refuses a read-only open of a file this process has open
     for writing)."""
-    import duckdb
-
     builds = []
     for stage in ("night1", "night2"):
         build = paths.build_dir / stage / paths.warehouse.name
@@ -84,9 +84,6 @@ def test_dbt_runs_in_this_process_reusing_its_parse_and_leaves_each_build_closed
 def test_a_dbt_call_that_cannot_run_is_not_reported_as_an_older_run_s_failures(paths):
     """dbt could not run (here: a selection it cannot read): the error says so, and the failures
     an earlier build left in run_results.json are not passed off as this call's."""
-    from pipeline.dbt import dbt_build
-    from pipeline.errors import DataCheckFailed
-
     build = paths.build_dir / "night" / paths.warehouse.name
     build.parent.mkdir(parents=True)
     target = paths.dbt_artifacts / "target"
