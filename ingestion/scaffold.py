@@ -56,10 +56,14 @@ def scaffold(source: Source, entities: str) -> None:
         with sources_yml.open("a", encoding="utf-8") as handle:
             handle.write(f"""      - name: {source.id}
         description: One row per line of the {source.title_en.lower()} ({source.title_vi}), all loads kept.
+        data_tests:
+          - column_checks:
+              name: column_checks_landing_{source.id}
+              arguments:
+                not_null: [_load_id]
         columns:
           - name: _load_id
             data_tests:
-              - not_null
               - relationships:
                   arguments:
                     to: source('landing', '_loads')
@@ -98,10 +102,15 @@ select * from renamed
 models:
   - name: stg_landing__{entities}
     description: Lines of every {source.title_en.lower()} ever loaded, renamed and typed; one row per {source.grain} and load.
+    data_tests:
+      - column_checks:
+          name: column_checks_stg_landing__{entities}
+          arguments:
+            not_null: [{singular_id}]
+            unique: [{singular_id}]
     columns:
       - name: {singular_id}
         description: Hash of the file's sha256 and the row number, stable across rebuilds.
-        data_tests: [unique, not_null]
 """,
     )
     # The row's own date, kept inside its workbook's period by ingestion, decides which later
@@ -120,11 +129,15 @@ models:
 models:
   - name: int_{entities}__current
     description: {source.title_en} lines that count, those of each unit's latest workbook covering them.
+    data_tests:
+      - column_checks:
+          name: column_checks_int_{entities}__current
+          arguments:
+            not_null: [{singular_id}, unit_id]
+            unique: [{singular_id}]
     columns:
       - name: {singular_id}
-        data_tests: [unique, not_null]
       - name: unit_id
-        data_tests: [not_null]
 """,
     )
     fact_columns = [singular_id, "unit_id", "report_year", *(name for name, _, _ in columns), "load_id", "source_file",
@@ -167,6 +180,12 @@ models:
     config:
       contract:
         enforced: true
+    data_tests:
+      - column_checks:
+          name: column_checks_fct_{entities}
+          arguments:
+            not_null: [{singular_id}]
+            unique: [{singular_id}]
     columns:
       - name: {singular_id}
         data_type: varchar
@@ -174,7 +193,6 @@ models:
         constraints:
           - type: not_null
           - type: primary_key
-        data_tests: [unique, not_null]
       - name: unit_id
         data_type: varchar
         description: Reporting unit that keeps the register.

@@ -198,17 +198,40 @@ def write_build_parameters(build: Path, requests: list[dict] | None = None) -> N
             con.execute(f"comment on table control.{table} is '{comment}'")
 
 
-def failed_nodes(paths: DataPaths) -> list[str]:
-    """Names and messages of the nodes that failed in dbt's last run."""
+def failed_nodes(paths: DataPaths, build: Path | None = None) -> list[str]:
+    """Names and messages of the nodes that failed in dbt's last run. With the ``build`` it ran
+    on, a failing ``column_checks`` test (tests/generic/column_checks.sql) also says which of its
+    checks failed, column by column: its query returns counts only, never a value, so what it
+    says can be logged and mailed."""
     results_file = paths.dbt_artifacts / "target" / "run_results.json"
     if not results_file.exists():
         return []
     results = json.loads(results_file.read_text(encoding="utf-8"))["results"]
-    return [
-        f"{r['unique_id']}: {r['status']}" + (f" ({r['message']})" if r.get("message") else "")
-        for r in results
-        if r["status"] in {"error", "fail", "runtime error"}
-    ]
+    failures = []
+    for r in results:
+        if r["status"] not in {"error", "fail", "runtime error"}:
+            continue
+        line = f"{r['unique_id']}: {r['status']}" + (f" ({r['message']})" if r.get("message") else "")
+        if build is not None and r["status"] == "fail" and r["unique_id"].startswith(COLUMN_CHECKS):
+            line += "".join(f"\n    {check}" for check in _failing_checks(build, r.get("compiled_code") or ""))
+        failures.append(line)
+    return failures
+
+
+# the unique_id prefix of the project's column_checks tests (tests/generic/column_checks.sql)
+COLUMN_CHECKS = "test.laichau.column_checks_"
+
+
+def _failing_checks(build: Path, compiled_sql: str) -> list[str]:
+    """The failing checks of a column_checks test, as "column: check, N rows", from its compiled
+    query run again on the build (read-only)."""
+    try:
+        with duckdb.connect(str(build), read_only=True, config=duckdb_settings.config()) as con:
+            rows = con.execute(f"select check_name, column_name, failing_rows from ({compiled_sql}) order by all").fetchall()
+    except duckdb.Error as error:  # the failure is reported all the same, without its detail
+        log.warning("Could not list the failing checks of a column_checks test: %s", error)
+        return []
+    return [f"{column}: {check}, {count} row(s)" for check, column, count in rows]
 
 
 def dbt_build(paths: DataPaths, build: Path, requests: list[dict] | None = None, select: str | None = None) -> None:
@@ -223,7 +246,7 @@ def dbt_build(paths: DataPaths, build: Path, requests: list[dict] | None = None,
     if result.returncode != 0:
         # 1: nodes ran and some failed (run_results.json is this call's); 2: dbt could not run
         # (a parse or project error: no run_results.json of its own, an older one may be there)
-        failures = failed_nodes(paths) if result.returncode == 1 else []
+        failures = failed_nodes(paths, build) if result.returncode == 1 else []
         if not failures:  # dbt did not get as far as running nodes: a project or machine problem
             raise RuntimeError(f"dbt build could not run:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
         raise DataCheckFailed("dbt build failed; nothing was published:\n- " + "\n- ".join(failures))

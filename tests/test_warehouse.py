@@ -24,10 +24,13 @@ def built(data_dir):
 def test_dbt_tests_fail_the_build_and_name_the_failing_test(built):
     paths, build = built
     with duckdb.connect(build) as con:
-        con.execute("update raw.citizen_reception set reception_kind = 'walk_in' where _row_number = 11")
+        changed = con.execute("update raw.citizen_reception set reception_kind = 'walk_in' where _row_number = 11").fetchone()[0]
     with pytest.raises(DataCheckFailed) as caught:
         stages.build_models(paths, build)
-    assert "accepted_values_stg_landing__citizen_receptions_reception_kind" in str(caught.value)
+    # the model's column checks are one dbt test; the failure names the check, its column and the count
+    assert "test.laichau.column_checks_stg_landing__citizen_receptions." in str(caught.value)
+    assert changed > 0 and f"reception_kind: accepted_values, {changed} row(s)" in str(caught.value)
+    assert "walk_in" not in str(caught.value)  # counts, never a value
     assert not paths.warehouse.exists()
 
 
