@@ -54,9 +54,11 @@ test: venv system-deps
 # Airflow as a deployment runs it, on this machine: scheduler, dag-processor, triggerer and
 # api-server (UI and REST API on AIRFLOW_PORT) on SQLite with the LocalExecutor, the nightly DAG
 # unpaused, the bundled sample in an empty landing folder. Ctrl-C stops everything.
+# AIRFLOW_ARGS=--no-schedule: triggered runs only (the scheduler starts no nightly).
 AIRFLOW_PORT ?= 8080
+AIRFLOW_ARGS ?=
 airflow: venv
-	$(BIN)/python -m pipeline.cli airflow --port $(AIRFLOW_PORT)
+	$(BIN)/python -m pipeline.cli airflow --port $(AIRFLOW_PORT) $(AIRFLOW_ARGS)
 
 # The tests that do not run the whole DAG: for the edit-test loop (`make test` runs everything).
 test-fast: venv system-deps

@@ -157,6 +157,11 @@ def main(argv: list[str] | None = None) -> int:
         "airflow", help="run Airflow's scheduler, dag-processor, triggerer and api-server until stopped (make airflow)"
     )
     airflow_parser.add_argument("--port", type=int, default=8080, help="the api-server's port (UI and REST API)")
+    airflow_parser.add_argument(
+        "--no-schedule",
+        action="store_true",
+        help="triggered runs only: the scheduler starts no nightly, not even the latest missed one (to try a change)",
+    )
     requeue_parser = commands.add_parser(
         "requeue", help="read quarantined files again at the next run (after the reading rules or the registry changed)"
     )
@@ -168,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "airflow":
         from pipeline.local_airflow import serve
 
-        return serve(args.port)
+        return serve(args.port, schedule=not args.no_schedule)
     try:
         if args.command == "run":
             return run(args.period_start or None, args.period_end or None, args.reporting_unit or None, args.period or None)

@@ -36,6 +36,9 @@ STOP_TIMEOUT_S = 30.0
 class LocalAirflow:
     paths: DataPaths
     port: int = 8080
+    # False: triggered runs only; the scheduler starts no scheduled run (not even the latest
+    # missed nightly it would otherwise start as soon as the DAG is unpaused)
+    schedule: bool = True
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -76,6 +79,7 @@ class LocalAirflow:
             "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
             "AIRFLOW__CORE__PARALLELISM": os.environ.get("AIRFLOW__CORE__PARALLELISM", "4"),
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+            "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": str(self.schedule),
             "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
             "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.url}/execution/",
             "AIRFLOW__API__PORT": str(self.port),
@@ -158,9 +162,10 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def serve(port: int = 8080) -> int:
-    """Start, print where to look, and run until stopped."""
-    local = LocalAirflow(DataPaths.from_env(), port)
+def serve(port: int = 8080, schedule: bool = True) -> int:
+    """Start, print where to look, and run until stopped. ``schedule=False``: triggered runs only
+    (trying a change on a copy of the data without the scheduler starting a nightly)."""
+    local = LocalAirflow(DataPaths.from_env(), port, schedule)
     stopping = False
 
     def request_stop(signum, frame):
@@ -172,9 +177,10 @@ def serve(port: int = 8080) -> int:
     try:
         local.start()
         local.wait_ready()
+        when = "runs at 01:00 Asia/Ho_Chi_Minh" if schedule else "runs only when triggered (--no-schedule)"
         print(
             f"Airflow is up: {local.url} (user {USER}, password in {local.passwords_file}). The nightly "
-            f"runs at 01:00 Asia/Ho_Chi_Minh; trigger it from the UI or the REST API. Ctrl-C stops everything.",
+            f"{when}; trigger it from the UI or the REST API. Ctrl-C stops everything.",
             flush=True,
         )
         while not stopping:
