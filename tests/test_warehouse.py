@@ -1,6 +1,5 @@
 """The published warehouse: dbt tests stop a bad build, and the analysts' DuckDB CLI opens it."""
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,19 +9,13 @@ import pytest
 
 from pipeline import stages
 from pipeline.errors import DataCheckFailed
-from pipeline.paths import SAMPLE_LANDING_DIR, DataPaths
+from pipeline.paths import DataPaths
 from tests.dag_runs import staged_copy
 
 
-@pytest.fixture
-def built(data_dir):
-    shutil.copytree(SAMPLE_LANDING_DIR, data_dir / "landing")
+def test_dbt_tests_fail_the_build_and_name_the_failing_test(sample_build, data_dir):
     paths = DataPaths(data_dir)
-    return paths, stages.ingest(paths, "t")["build"]
-
-
-def test_dbt_tests_fail_the_build_and_name_the_failing_test(built):
-    paths, build = built
+    build = str(staged_copy(sample_build[1], paths, "t"))  # the sample, ingested, as run t's build
     with duckdb.connect(build) as con:
         changed = con.execute("update raw.citizen_reception set reception_kind = 'walk_in' where _row_number = 11").fetchone()[0]
     with pytest.raises(DataCheckFailed) as caught:
