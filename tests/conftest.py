@@ -41,11 +41,23 @@ TEST_KEY = os.environ["LAICHAU_PSEUDONYM_KEY"].encode()
 
 @pytest.fixture(scope="session")
 def airflow_db() -> Path:
-    """A migrated SQLite Airflow metadata database for dag.test()."""
+    """A migrated SQLite Airflow metadata database for dag.test(), one per worker (SQLite takes
+    one writer at a time): ``airflow db migrate`` runs once per session, and each worker starts
+    from a copy of the database it made (the same file a migration of its own would write)."""
+    import shutil
+
+    from tests.scenarios import shared_scenario
+
+    def migrate(folder: Path) -> dict:
+        database = folder / "airflow.db"
+        env = {**os.environ, "AIRFLOW_HOME": str(folder), "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{database}"}
+        airflow = Path(sys.executable).parent / "airflow"
+        subprocess.run([str(airflow), "db", "migrate"], check=True, capture_output=True, env=env)
+        return {"database": str(database)}
+
     home = Path(os.environ["AIRFLOW_HOME"])
     home.mkdir(parents=True, exist_ok=True)
-    airflow = Path(sys.executable).parent / "airflow"
-    subprocess.run([str(airflow), "db", "migrate"], check=True, capture_output=True, env=os.environ.copy())
+    shutil.copyfile(shared_scenario("airflow-db", migrate)["database"], home / "airflow.db")
     return home
 
 
@@ -184,26 +196,26 @@ def mail_body(message) -> str:
 # pytest-xdist hands each worker whole scopes (--dist loadscope: a module, or a class of
 # tests/test_e2e.py, whose tests share one recorded scenario), in collection order
 # (--no-loadscope-reorder). The longest go first, so the many short modules fill the gaps at the
-# end: seconds each scope took in a measured run of `make test` (three workers on two cores),
+# end: seconds each scope took in a measured run of `make test` (three workers on two cores, 28/11/2026),
 # longest first; the rest keep their order. (``--dist loadgroup`` would group by marker, but
 # xdist 3.8 cannot rename pytest 9.2's node ids: its groups were silently ignored and both
 # workers built, or waited on, the same scenario.)
 SCOPE_SECONDS = {
-    "test_e2e.py::TestTroubledNights": 249,
-    "test_e2e.py::TestNightly2023": 168,
-    "test_validation_rejection.py": 140,
-    "test_local_airflow.py": 135,
-    "test_e2e.py::TestMissingWardNights": 132,
-    "test_bench.py": 86,
-    "test_coverage.py": 55,
-    "test_reports_for_any_unit_and_period.py": 50,
-    "test_report_models.py": 34,
-    "test_warehouse.py": 32,
+    "test_e2e.py::TestTroubledNights": 154,
+    "test_e2e.py::TestNightly2023": 122,
+    "test_e2e.py::TestMissingWardNights": 89,
+    "test_validation_rejection.py": 75,
+    "test_local_airflow.py": 71,
+    "test_bench.py": 65,
+    "test_coverage.py": 42,
+    "test_reports_for_any_unit_and_period.py": 35,
     "test_hostile_inputs.py": 30,
     "test_deployment.py": 29,
+    "test_report_models.py": 24,
     "test_national_units.py": 23,
     "test_validation.py": 22,
     "test_overview.py": 22,
+    "test_warehouse.py": 20,
     "test_report.py": 16,
     "test_dbt_docs.py": 16,
     "test_run_lock.py": 16,
