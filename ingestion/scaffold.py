@@ -61,13 +61,13 @@ def scaffold(source: Source, entities: str) -> None:
               name: column_checks_landing_{source.id}
               arguments:
                 not_null: [_load_id]
+          - column_checks:
+              name: column_checks_landing_{source.id}_relationships
+              arguments:
+                relationships:
+                  _load_id: {{to: "source('landing', '_loads')", field: load_id}}
         columns:
           - name: _load_id
-            data_tests:
-              - relationships:
-                  arguments:
-                    to: source('landing', '_loads')
-                    field: load_id
 """)
         print(f"added {source.id} to {sources_yml.relative_to(REPO)}")
     select = ",\n        ".join(name for name, _, _ in columns)
@@ -186,6 +186,11 @@ models:
           arguments:
             not_null: [{singular_id}]
             unique: [{singular_id}]
+      - column_checks:
+          name: column_checks_fct_{entities}_relationships
+          arguments:
+            relationships:
+              unit_id: {{to: "ref('dim_admin_unit')", field: unit_id}}
     columns:
       - name: {singular_id}
         data_type: varchar
@@ -198,11 +203,6 @@ models:
         description: Reporting unit that keeps the register.
         constraints:
           - type: not_null
-        data_tests:
-          - relationships:
-              arguments:
-                to: ref('dim_admin_unit')
-                field: unit_id
       - name: report_year
         data_type: integer
         description: Year of the register.

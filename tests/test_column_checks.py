@@ -36,13 +36,13 @@ def test_each_kind_of_check_fails_on_its_row_and_names_column_and_count_not_valu
         con.execute("update marts.fct_petitions set unit_id = 'đơn-vị-lạ' where petition_id = ?", [first])
 
     # the checks of these three models, not those of the models reading them
-    checks = ["column_checks_registers", "column_checks_rpt_figures", "column_checks_fct_petitions"]
+    checks = ["column_checks_registers", "column_checks_rpt_figures", "column_checks_fct_petitions_relationships"]
     result = run_dbt(paths, build, "test", "--select", " ".join(checks))
     assert result.returncode == 1, result.stdout[-3000:]
     failures = "\n".join(failed_nodes(paths, build))
     assert "test.laichau.column_checks_registers." in failures
     assert "test.laichau.column_checks_rpt_figures." in failures
-    assert "test.laichau.column_checks_fct_petitions." in failures
+    assert "test.laichau.column_checks_fct_petitions_relationships." in failures
     # each broken check, and no other: the models' other checks passed
     assert {line.strip() for line in failures.splitlines() if line.startswith("    ")} == {
         "source_id: unique, 1 row(s)",
@@ -72,3 +72,20 @@ def test_every_column_test_of_the_project_is_a_column_check():
                     if name in {"not_null", "unique", "accepted_values", "relationships"} and "config" not in (body or {}):
                         plain.append(f"{path.name}: {node['name']}.{column['name']} {name}")
     assert plain == []
+
+
+def test_relationships_are_checks_of_their_own():
+    """A test with several parents (a relationship's other model) does not stop the models after
+    its model when it fails: dbt skips only what depends on all of its parents. So a model's
+    relationships are a column_checks test of their own, and its other checks stop its children."""
+    mixed = []
+    for path in sorted((REPO_ROOT / "dbt_project").glob("[ms]*/**/*.yml")):  # models/, seeds/
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        nodes = [*document.get("models", []), *document.get("seeds", [])]
+        nodes += [table for source in document.get("sources", []) for table in source.get("tables", [])]
+        for node in nodes:
+            for test in node.get("data_tests") or []:
+                arguments = test.get("column_checks", {}).get("arguments", {}) if isinstance(test, dict) else {}
+                if "relationships" in arguments and len(arguments) > 1:
+                    mixed.append(f"{path.name}: {node['name']}")
+    assert mixed == []

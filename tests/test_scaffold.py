@@ -40,3 +40,39 @@ def test_scaffold_writes_models_and_suite_from_the_registry(tmp_path, monkeypatc
     (models / "marts/fct_trial_schools.sql").write_text("-- edited by hand\n", encoding="utf-8")
     scaffold.scaffold(source, "trial_schools")
     assert (models / "marts/fct_trial_schools.sql").read_text(encoding="utf-8") == "-- edited by hand\n"
+
+
+def test_a_new_source_gets_its_table_and_checks_in_the_project_style(tmp_path, monkeypatch):
+    """A source not declared yet is added to the sources file, its checks as column_checks tests
+    (relationships in one of their own), like every model the scaffold writes."""
+    from dataclasses import replace
+
+    models, suites = tmp_path / "models", tmp_path / "suites"
+    for folder in ("staging/landing", "intermediate", "marts"):
+        (models / folder).mkdir(parents=True)
+    suites.mkdir()
+    shutil.copy(REPO_ROOT / "dbt_project/models/staging/landing/_landing__sources.yml", models / "staging/landing/")
+    monkeypatch.setattr(scaffold, "MODELS", models)
+    monkeypatch.setattr(scaffold, "SUITES", suites)
+    monkeypatch.setattr(scaffold, "REPO", tmp_path)
+    source = replace(next(s for s in load_sources() if s.id == "school_network"), id="trial_register")
+
+    scaffold.scaffold(source, "trial_lines")
+
+    written = yaml.safe_load((models / "staging/landing/_landing__sources.yml").read_text(encoding="utf-8"))
+    (table,) = [t for t in written["sources"][0]["tables"] if t["name"] == "trial_register"]
+    checks = {t["column_checks"]["name"]: t["column_checks"]["arguments"] for t in table["data_tests"]}
+    assert checks == {
+        "column_checks_landing_trial_register": {"not_null": ["_load_id"]},
+        "column_checks_landing_trial_register_relationships": {
+            "relationships": {"_load_id": {"to": "source('landing', '_loads')", "field": "load_id"}}
+        },
+    }
+    for path in (models / "staging/landing/stg_landing__trial_lines.yml", models / "intermediate/int_trial_lines__current.yml",
+                 models / "marts/fct_trial_lines.yml"):  # fmt: skip
+        (model,) = yaml.safe_load(path.read_text(encoding="utf-8"))["models"]
+        names = [t["column_checks"]["name"] for t in model["data_tests"]]
+        assert names[0] == f"column_checks_{model['name']}", names
+        assert all("data_tests" not in column for column in model["columns"])  # no one-column tests
+    (mart,) = yaml.safe_load((models / "marts/fct_trial_lines.yml").read_text(encoding="utf-8"))["models"]
+    assert mart["data_tests"][1]["column_checks"]["arguments"]["relationships"]["unit_id"]["to"] == "ref('dim_admin_unit')"

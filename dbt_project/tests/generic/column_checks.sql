@@ -9,7 +9,9 @@
       counting as a value);
     - accepted_values: {column: [values]}: no value outside the list (NULLs aside);
     - relationships: {column: {to: ref(...) or source(...), field: column there}}: every value
-      (NULLs aside) is one of `to`'s;
+      (NULLs aside) is one of `to`'s. Kept in a test of their own (`column_checks_<model>_relationships`):
+      a test with several parents does not stop the models after its model when it fails (dbt
+      skips only the nodes that depend on all of its parents), and the model's other checks must;
     - expressions: SQL conditions every row satisfies (false or NULL fails).
 
     Returns one row per check that fails: check_name, column_name (the column, the grain's
@@ -34,7 +36,8 @@
 {%- for column, values in accepted_values.items() -%}
     {%- set listed = [] -%}
     {%- for value in values -%}
-        {%- do listed.append(value if value is number else "'" ~ (value | replace("'", "''")) ~ "'") -%}
+        {#- quoted, as dbt's accepted_values quotes them: DuckDB casts '7' to a number column's type -#}
+        {%- do listed.append("'" ~ (value | string | replace("'", "''")) ~ "'") -%}
     {%- endfor -%}
     {%- do checks.append(("accepted_values", column, "count(*) filter (where " ~ adapter.quote(column) ~ " not in (" ~ listed | join(", ") ~ "))")) -%}
 {%- endfor -%}
@@ -45,8 +48,12 @@
         ~ adapter.quote(parent.field) ~ " from " ~ parent.to ~ " where " ~ adapter.quote(parent.field) ~ " is not null))")) -%}
 {%- endfor -%}
 {%- for expression in expressions -%}
-    {%- do checks.append(("expression", expression, "count(*) filter (where not coalesce((" ~ expression ~ "), false))")) -%}
+    {#- the newline ends a trailing "-- comment" of the expression -#}
+    {%- do checks.append(("expression", expression, "count(*) filter (where not coalesce((" ~ expression ~ "\n), false))")) -%}
 {%- endfor %}
+{%- if not checks -%}
+    {%- do exceptions.raise_compiler_error("column_checks on " ~ model ~ " names no check") -%}
+{%- endif %}
 
 with
 
