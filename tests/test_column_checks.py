@@ -3,6 +3,9 @@ that breaks it, and the failure names the check, its column and the count, never
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import duckdb
 import yaml
 
@@ -56,21 +59,25 @@ def test_each_kind_of_check_fails_on_its_row_and_names_column_and_count_not_valu
     assert "sổ-lạ" not in failures and "đơn-vị-lạ" not in failures and "1.5" not in failures
 
 
+def project_nodes() -> Iterator[tuple[Path, dict]]:
+    """Every model, seed and source table the project's .yml files declare, with its file."""
+    for path in sorted((REPO_ROOT / "dbt_project").glob("[ms]*/**/*.yml")):  # models/, seeds/
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        yield from ((path, node) for node in [*document.get("models", []), *document.get("seeds", [])])
+        yield from ((path, table) for source in document.get("sources", []) for table in source.get("tables", []))
+
+
 def test_every_column_test_of_the_project_is_a_column_check():
     """The column tests dbt ships (not_null, unique, accepted_values, relationships) are one node
     each; the project writes them as its models' column_checks (see the macro), except a check
     with a config of its own (a `where`)."""
     plain = []
-    for path in sorted((REPO_ROOT / "dbt_project").glob("[ms]*/**/*.yml")):  # models/, seeds/
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        nodes = [*document.get("models", []), *document.get("seeds", [])]
-        nodes += [table for source in document.get("sources", []) for table in source.get("tables", [])]
-        for node in nodes:
-            for column in node.get("columns") or []:
-                for test in column.get("data_tests") or []:
-                    name, body = (test, {}) if isinstance(test, str) else next(iter(test.items()))
-                    if name in {"not_null", "unique", "accepted_values", "relationships"} and "config" not in (body or {}):
-                        plain.append(f"{path.name}: {node['name']}.{column['name']} {name}")
+    for path, node in project_nodes():
+        for column in node.get("columns") or []:
+            for test in column.get("data_tests") or []:
+                name, body = (test, {}) if isinstance(test, str) else next(iter(test.items()))
+                if name in {"not_null", "unique", "accepted_values", "relationships"} and "config" not in (body or {}):
+                    plain.append(f"{path.name}: {node['name']}.{column['name']} {name}")
     assert plain == []
 
 
@@ -79,13 +86,9 @@ def test_relationships_are_checks_of_their_own():
     its model when it fails: dbt skips only what depends on all of its parents. So a model's
     relationships are a column_checks test of their own, and its other checks stop its children."""
     mixed = []
-    for path in sorted((REPO_ROOT / "dbt_project").glob("[ms]*/**/*.yml")):  # models/, seeds/
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        nodes = [*document.get("models", []), *document.get("seeds", [])]
-        nodes += [table for source in document.get("sources", []) for table in source.get("tables", [])]
-        for node in nodes:
-            for test in node.get("data_tests") or []:
-                arguments = test.get("column_checks", {}).get("arguments", {}) if isinstance(test, dict) else {}
-                if "relationships" in arguments and len(arguments) > 1:
-                    mixed.append(f"{path.name}: {node['name']}")
+    for path, node in project_nodes():
+        for test in node.get("data_tests") or []:
+            arguments = test.get("column_checks", {}).get("arguments", {}) if isinstance(test, dict) else {}
+            if "relationships" in arguments and len(arguments) > 1:
+                mixed.append(f"{path.name}: {node['name']}")
     assert mixed == []

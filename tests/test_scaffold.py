@@ -2,7 +2,9 @@
 
 import json
 import shutil
+from pathlib import Path
 
+import pytest
 import yaml
 
 from ingestion import scaffold
@@ -10,7 +12,9 @@ from ingestion.registry import load_sources
 from tests.conftest import REPO_ROOT
 
 
-def test_scaffold_writes_models_and_suite_from_the_registry(tmp_path, monkeypatch):
+@pytest.fixture
+def folders(tmp_path, monkeypatch) -> tuple[Path, Path]:
+    """The scaffold's models and suites folders in tmp_path, the project's sources file copied in."""
     models, suites = tmp_path / "models", tmp_path / "suites"
     for folder in ("staging/landing", "intermediate", "marts"):
         (models / folder).mkdir(parents=True)
@@ -19,6 +23,11 @@ def test_scaffold_writes_models_and_suite_from_the_registry(tmp_path, monkeypatc
     monkeypatch.setattr(scaffold, "MODELS", models)
     monkeypatch.setattr(scaffold, "SUITES", suites)
     monkeypatch.setattr(scaffold, "REPO", tmp_path)
+    return models, suites
+
+
+def test_scaffold_writes_models_and_suite_from_the_registry(folders):
+    models, suites = folders
     source = next(s for s in load_sources() if s.id == "school_network")
     sources_file = models / "staging/landing/_landing__sources.yml"
     before = sources_file.read_text(encoding="utf-8")
@@ -42,19 +51,12 @@ def test_scaffold_writes_models_and_suite_from_the_registry(tmp_path, monkeypatc
     assert (models / "marts/fct_trial_schools.sql").read_text(encoding="utf-8") == "-- edited by hand\n"
 
 
-def test_a_new_source_gets_its_table_and_checks_in_the_project_style(tmp_path, monkeypatch):
+def test_a_new_source_gets_its_table_and_checks_in_the_project_style(folders):
     """A source not declared yet is added to the sources file, its checks as column_checks tests
     (relationships in one of their own), like every model the scaffold writes."""
     from dataclasses import replace
 
-    models, suites = tmp_path / "models", tmp_path / "suites"
-    for folder in ("staging/landing", "intermediate", "marts"):
-        (models / folder).mkdir(parents=True)
-    suites.mkdir()
-    shutil.copy(REPO_ROOT / "dbt_project/models/staging/landing/_landing__sources.yml", models / "staging/landing/")
-    monkeypatch.setattr(scaffold, "MODELS", models)
-    monkeypatch.setattr(scaffold, "SUITES", suites)
-    monkeypatch.setattr(scaffold, "REPO", tmp_path)
+    models, _ = folders
     source = replace(next(s for s in load_sources() if s.id == "school_network"), id="trial_register")
 
     scaffold.scaffold(source, "trial_lines")
