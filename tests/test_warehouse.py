@@ -10,7 +10,7 @@ import pytest
 from pipeline import stages
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
-from tests.dag_runs import staged_copy
+from tests.dag_runs import copy_build, staged_copy
 
 
 def test_dbt_tests_fail_the_build_and_name_the_failing_test(sample_build, data_dir):
@@ -25,6 +25,45 @@ def test_dbt_tests_fail_the_build_and_name_the_failing_test(sample_build, data_d
     assert changed > 0 and f"reception_kind: accepted_values, {changed} row(s)" in str(caught.value)
     assert "walk_in" not in str(caught.value)  # counts, never a value
     assert not paths.warehouse.exists()
+
+
+def test_a_rebuild_replaces_each_model_in_place_whatever_was_under_its_name(sample_build, data_dir):
+    """The project's materializations (dbt_project/macros/materializations.sql) replace a model in
+    one statement: a table standing where a view model goes, or a view where a table model goes,
+    is replaced; the mart gets back its rows, its contract's constraints and its comments; no
+    temporary or backup relation is left behind."""
+    from pipeline.dbt import dbt_build
+
+    paths = DataPaths(data_dir)
+    build = copy_build(sample_build[1], paths.build_dir / "rebuild")
+    view, table = "stg_landing__citizen_receptions", "fct_citizen_receptions"
+
+    def relations(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+        return dict(
+            con.execute(
+                "select schema_name || '.' || table_name, 'table' from duckdb_tables() union all "
+                "select schema_name || '.' || view_name, 'view' from duckdb_views() where not internal"
+            ).fetchall()
+        )
+
+    with duckdb.connect(str(build)) as con:
+        before = relations(con)
+        rows = con.execute(f"select count(*) from marts.{table}").fetchone()[0]
+        con.execute(f"drop view staging.{view}; create table staging.{view} as select 1 as stale")
+        con.execute(f"drop table marts.{table}; create view marts.{table} as select 1 as stale")
+    dbt_build(paths, build, select=f"{view} {table}")
+    with duckdb.connect(str(build), read_only=True) as con:
+        assert relations(con) == before
+        assert before[f"staging.{view}"] == "view" and before[f"marts.{table}"] == "table"
+        assert con.execute(f"select count(*) from marts.{table}").fetchone() == (rows,) and rows > 0
+        uncommented, not_null = con.execute(
+            "select count(*) filter (where comment is null), count(*) filter (where not is_nullable) "
+            "from duckdb_columns() where schema_name = 'marts' and table_name = ?",
+            [table],
+        ).fetchone()
+        assert uncommented == 0 and not_null > 0
+        comment = con.execute("select comment from duckdb_tables() where schema_name = 'marts' and table_name = ?", [table])
+        assert comment.fetchone()[0]
 
 
 def test_the_analysts_duckdb_cli_opens_the_published_warehouse_read_only(sample_build, tmp_path):
