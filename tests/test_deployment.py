@@ -150,9 +150,11 @@ print(json.dumps(seen))
 def airflow_help() -> dict[str, list]:
     import json
 
-    result = subprocess.run(
-        [sys.executable, "-c", _HELP_SCRIPT, json.dumps(AIRFLOW_COMMANDS)], capture_output=True, text=True, env=os.environ.copy()
-    )
+    # plain, unwrapped help text whatever the terminal settings (rich-argparse colours and wraps it)
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    env.update(NO_COLOR="1", COLUMNS="200")
+    command = [sys.executable, "-c", _HELP_SCRIPT, json.dumps(AIRFLOW_COMMANDS)]
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr[-2000:]
     return json.loads(result.stdout.splitlines()[-1])
 

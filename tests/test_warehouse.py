@@ -66,6 +66,27 @@ def test_a_rebuild_replaces_each_model_in_place_whatever_was_under_its_name(samp
         assert comment.fetchone()[0]
 
 
+def test_a_model_that_fails_leaves_the_relation_it_was_replacing(sample_build, data_dir):
+    """The project's materializations drop and create in one transaction: when the create fails,
+    the table (with its rows) or the view that was there is still there."""
+    from pipeline.dbt import dbt_build
+
+    paths = DataPaths(data_dir)
+    build = copy_build(sample_build[1], paths.build_dir / "failing")
+    view, table = "stg_landing__petitions", "fct_citizen_receptions"
+    with duckdb.connect(str(build)) as con:
+        rows = con.execute(f"select count(*) from marts.{table}").fetchone()[0]
+        # what each model reads is gone: the view cannot be bound, the table cannot be selected
+        con.execute("drop view intermediate.int_citizen_receptions__current; drop table raw.petition_handling")
+    with pytest.raises(DataCheckFailed) as caught:
+        dbt_build(paths, build, select=f"{view} {table}")
+    assert f"model.laichau.{table}" in str(caught.value) and f"model.laichau.{view}" in str(caught.value)
+    with duckdb.connect(str(build), read_only=True) as con:
+        assert con.execute(f"select count(*) from marts.{table}").fetchone() == (rows,) and rows > 0
+        kept = con.execute("select count(*) from duckdb_views() where schema_name = 'staging' and view_name = ?", [view])
+        assert kept.fetchone() == (1,)
+
+
 def test_the_analysts_duckdb_cli_opens_the_published_warehouse_read_only(sample_build, tmp_path):
     _, build = sample_build
     paths = DataPaths(tmp_path / "data")

@@ -13,9 +13,11 @@
   Everything else the adapter's materializations do is kept: hooks inside and outside the
   transaction, contracts (columns, types and constraints, via create_table_as and the same check
   for views), grants, indexes and persist_docs (macros/persist_docs.sql). A relation of the other
-  kind under the model's name (a table where a view now goes) is dropped first. Not supported:
-  Python models, DuckLake partitioning and foreign-key constraints (a table another table's
-  foreign key points at cannot be dropped: DuckDB refuses, and the build fails naming it).
+  kind under the model's name (a table where a view now goes) is dropped first. A model that fails
+  leaves the relation it replaces as it was (the transaction rolls back). Not supported: Python
+  models, DuckLake's partitioned_by/sorted_by, a table model selecting from itself ({{ this }} is
+  dropped first), and foreign-key constraints (a table another table's foreign key points at
+  cannot be dropped: DuckDB refuses, and the build fails naming it).
 -#}
 
 {% materialization view, adapter='duckdb' %}
@@ -27,10 +29,13 @@
   -- `BEGIN` happens here:
   {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
+  {#- the drop and the create stand or fall together, whatever the profile says of transactions -#}
+  {% do adapter.ensure_transaction() %}
   {% call statement('main') -%}
     {{ laichau_drop_other_kind(existing_relation, 'view') }}
     {{ laichau_create_or_replace_view_as(target_relation, sql) }}
   {%- endcall %}
+  {{ laichau_forget_other_kind(existing_relation, 'view') }}
 
   {% set should_revoke = should_revoke(existing_relation, full_refresh_mode=True) %}
   {% do apply_grants(target_relation, grant_config, should_revoke=should_revoke) %}
@@ -52,12 +57,15 @@
   -- `BEGIN` happens here:
   {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
+  {#- the drop and the create stand or fall together, whatever the profile says of transactions -#}
+  {% do adapter.ensure_transaction() %}
   {% call statement('main', language='sql') -%}
     {%- if existing_relation is not none -%}
       drop {{ existing_relation.type }} if exists {{ existing_relation }};
     {%- endif %}
     {{ create_table_as(False, target_relation, compiled_code, 'sql') }}
   {%- endcall %}
+  {{ laichau_forget_other_kind(existing_relation, 'table') }}
 
   {% do create_indexes(target_relation) %}
   {{ run_hooks(post_hooks, inside_transaction=True) }}
@@ -76,6 +84,14 @@
   {#- a relation of another kind under the model's name: CREATE OR REPLACE VIEW does not replace a table -#}
   {%- if existing_relation is not none and existing_relation.type != kind -%}
     drop {{ existing_relation.type }} if exists {{ existing_relation }};
+  {%- endif -%}
+{%- endmacro %}
+
+
+{% macro laichau_forget_other_kind(existing_relation, kind) -%}
+  {#- dbt's relation cache: it would otherwise keep the dropped relation's kind for the new one -#}
+  {%- if existing_relation is not none and existing_relation.type != kind -%}
+    {% do adapter.cache_dropped(existing_relation) %}
   {%- endif -%}
 {%- endmacro %}
 
