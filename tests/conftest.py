@@ -196,11 +196,11 @@ def mail_body(message) -> str:
 # pytest-xdist hands each worker whole scopes (--dist loadscope: a module, or a class of
 # tests/test_e2e.py, whose tests share one recorded scenario), in collection order
 # (--no-loadscope-reorder). The longest go first, so the many short modules fill the gaps at the
-# end: seconds each scope took in a measured run of `make test` (three workers on two cores, 28/11/2026, after
-# the project's own materializations),
-# longest first; the rest keep their order. (``--dist loadgroup`` would group by marker, but
-# xdist 3.8 cannot rename pytest 9.2's node ids: its groups were silently ignored and both
-# workers built, or waited on, the same scenario.)
+# end: seconds each scope took in a measured run of `make test` (three workers on two cores,
+# 28/11/2026, after the project's own materializations), longest first; the rest keep their
+# order. (``--dist loadgroup`` would group by marker, but xdist 3.8 cannot rename pytest 9.2's
+# node ids: its groups were silently ignored and both workers built, or waited on, the same
+# scenario.)
 SCOPE_SECONDS = {
     "test_e2e.py::TestTroubledNights": 165,
     "test_e2e.py::TestNightly2023": 122,

@@ -1,6 +1,6 @@
 {#-
   The project's view and table materializations on DuckDB: the model's relation is replaced in
-  place, in one statement inside the model's transaction.
+  place, in one call inside the model's transaction.
 
   Why: dbt's own (and dbt-duckdb's) build each model under a temporary name, rename the relation
   already there to a backup, rename the new one into place and drop the backup. Each of those is a
