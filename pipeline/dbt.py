@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -54,6 +55,48 @@ _FULL_BUILDS: dict[str, tuple[str, str] | None] = {}
 _DBT_LOCK = threading.Lock()
 # what dbt prints at these levels is what its command line prints; the rest is its debug log
 _PRINTED_LEVELS = {"info", "warn", "error"}
+# dbt's event levels, lowest first ("test" is dbt's own tests' level, below info like debug)
+_LEVEL_RANK = {"debug": 0, "test": 0, "info": 1, "warn": 2, "error": 3}
+
+
+@functools.cache
+def _reading_event_manager() -> type:
+    """dbt's event manager, made to drop the events nothing in this process reads.
+
+    dbt fires a debug event for every query of every node and turns each into a protobuf
+    message, then a formatted log line, before any level filter sees it: about 10% of a build's
+    CPU. The readers here are known: the callback of ``_invoke`` (info and above), dbt's own
+    behaviour-change callback (warnings), and dbt's loggers, each with its level (the file log's
+    is DBT_LOG_LEVEL_FILE, warn unless set; the console's is none). An event below all of
+    them is dropped where it is fired; the rest go through dbt's manager unchanged, warn-error
+    handling included. Installed through dbt's own hook (``ctx_set_event_manager``)."""
+    from dbt_common.events.event_manager import EventManager
+    from dbt_common.events.logger import _is_print_event
+
+    class ReadingEventManager(EventManager):
+        def fire_event(self, e, level=None, node=None, force_warn_or_error_handling: bool = False) -> None:
+            lowest = min([_LEVEL_RANK["info"], *(_LEVEL_RANK[lg.level.value] for lg in self.loggers)])
+            if force_warn_or_error_handling or _LEVEL_RANK[(level or e.level_tag()).value] >= lowest:
+                super().fire_event(e, level=level, node=node, force_warn_or_error_handling=force_warn_or_error_handling)
+
+        def add_logger(self, config) -> None:
+            # dbt's loggers format every line they are given, and leave the level to Python's
+            # logging afterwards: give each only what it writes (print events are written as
+            # errors, whatever their level, as dbt's logger does)
+            super().add_logger(config)
+            logger, rank = self.loggers[-1], _LEVEL_RANK[config.level.value]
+            given = logger.filter
+            logger.filter = lambda msg: (_LEVEL_RANK[msg.info.level] >= rank or _is_print_event(msg)) and given(msg)
+
+    return ReadingEventManager
+
+
+def _use_reading_event_manager() -> None:
+    from dbt_common.events import event_manager_client
+
+    manager = _reading_event_manager()
+    if not isinstance(event_manager_client.get_event_manager(), manager):
+        event_manager_client.ctx_set_event_manager(manager())
 
 
 @contextlib.contextmanager
@@ -97,6 +140,8 @@ def _invoke(args: list[str], manifest: object | None, printed: list[str]) -> tup
     """One dbt call; dbt's command-line exit code (0 done, 1 a node failed, 2 dbt could not run)
     and its result. What dbt would print goes into ``printed``."""
     from dbt.cli.main import dbtRunner
+
+    _use_reading_event_manager()
 
     def keep(event) -> None:
         if event.info.level in _PRINTED_LEVELS and event.info.msg:

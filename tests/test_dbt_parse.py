@@ -93,3 +93,44 @@ def test_a_dbt_call_that_cannot_run_is_not_reported_as_an_older_run_s_failures(p
     with pytest.raises(RuntimeError, match="dbt build could not run") as caught:
         dbt_build(paths, build, select="no_such_method:anything")
     assert not isinstance(caught.value, DataCheckFailed) and "an_old_failure" not in str(caught.value)
+
+
+@pytest.mark.parametrize("file_level", ["warn", "debug"])
+def test_each_reader_of_dbt_s_events_gets_what_it_reads_at_its_level(tmp_path, monkeypatch, file_level):
+    """dbt's events nothing reads are dropped where they are fired (pipeline/dbt.py): what dbt
+    prints (info and up) still reaches the run's log, a warning reaches dbt's file log at its
+    default level (warn) with nothing below it, and DBT_LOG_LEVEL_FILE=debug still gets every query."""
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", file_level)
+    paths = DataPaths(tmp_path / "data")
+    build = paths.build_dir / "night" / paths.warehouse.name
+    build.parent.mkdir(parents=True)
+    warning = "Cảnh báo thử / a test warning"
+    from dbt_common.events import event_manager
+
+    made = []  # the level of each event dbt's manager turned into a message (the costly part)
+    to_message = event_manager.msg_from_base_event
+    monkeypatch.setattr(
+        event_manager,
+        "msg_from_base_event",
+        lambda e, level=None: made.append((level or e.level_tag()).value) or to_message(e, level),
+    )
+    result = run_dbt(
+        paths,
+        build,
+        "compile",
+        "--inline",
+        f"{{{{ exceptions.warn('{warning}') }}}} select 1 as one from {{{{ ref('dim_date') }}}}",
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert warning in result.stdout and "select 1 as one" in result.stdout  # a warning, and the info lines
+    log = (paths.dbt_artifacts / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert warning in log
+    debug_lines = [line for line in log.splitlines() if re.match(r"[0-9:.]+ \[debug\]", line)]
+    info_lines = [line for line in log.splitlines() if re.match(r"[0-9:.]+ \[info \]", line)]
+    started = [line for line in info_lines if "Running with dbt=" in line]  # an info event
+    if file_level == "warn":  # (what dbt prints as output, the compiled SQL here, it logs as an error)
+        assert debug_lines == [] and started == []
+        assert "debug" not in made and {"info", "warn"} <= set(made)  # nothing nobody reads is made
+    else:
+        assert any("running dbt with arguments" in line for line in debug_lines) and started
+        assert "debug" in made
