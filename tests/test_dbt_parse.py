@@ -100,19 +100,25 @@ def test_each_reader_of_dbt_s_events_gets_what_it_reads_at_its_level(tmp_path, m
     """dbt's events nothing reads are dropped where they are fired (pipeline/dbt.py): what dbt
     prints (info and up) still reaches the run's log, a warning reaches dbt's file log at its
     default level (warn) with nothing below it, and DBT_LOG_LEVEL_FILE=debug still gets every query."""
+    from dbt_common.events import event_manager
+    from dbt_common.events.logger import _TextLogger
+
     monkeypatch.setenv("DBT_LOG_LEVEL_FILE", file_level)
     paths = DataPaths(tmp_path / "data")
     build = paths.build_dir / "night" / paths.warehouse.name
     build.parent.mkdir(parents=True)
     warning = "Cảnh báo thử / a test warning"
-    from dbt_common.events import event_manager
-
     made = []  # the level of each event dbt's manager turned into a message (the costly part)
     to_message = event_manager.msg_from_base_event
     monkeypatch.setattr(
         event_manager,
         "msg_from_base_event",
         lambda e, level=None: made.append((level or e.level_tag()).value) or to_message(e, level),
+    )
+    formatted = []  # the level and name of each event a dbt logger formatted into a line
+    to_line = _TextLogger.create_line
+    monkeypatch.setattr(
+        _TextLogger, "create_line", lambda self, msg: formatted.append((msg.info.level, msg.info.name)) or to_line(self, msg)
     )
     result = run_dbt(
         paths,
@@ -130,7 +136,11 @@ def test_each_reader_of_dbt_s_events_gets_what_it_reads_at_its_level(tmp_path, m
     started = [line for line in info_lines if "Running with dbt=" in line]  # an info event
     if file_level == "warn":  # (what dbt prints as output, the compiled SQL here, it logs as an error)
         assert debug_lines == [] and started == []
+        assert "select 1 as one" in log  # dbt's output (a print event) is logged, as dbt logs it
         assert "debug" not in made and {"info", "warn"} <= set(made)  # nothing nobody reads is made
+        # and the file log formats warnings and dbt's output only, not every info event
+        assert ("warn", "JinjaLogWarning") in formatted and ("info", "CompiledNode") in formatted
+        assert {level for level, name in formatted if name != "CompiledNode"} == {"warn"}, formatted
     else:
         assert any("running dbt with arguments" in line for line in debug_lines) and started
         assert "debug" in made
