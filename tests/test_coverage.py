@@ -187,7 +187,9 @@ def _marts(paths: DataPaths, build: Path) -> tuple[list, list]:
 @pytest.mark.e2e
 def test_monthly_registers_add_up_and_a_corrected_month_replaces_only_that_month(data_dir):
     paths = DataPaths(data_dir)
-    landing, build = paths.landing, data_dir / "build.duckdb"
+    # named as a run's build (the file name is in dbt's profile: the session's saved parse holds)
+    landing, build = paths.landing, paths.build_dir / "months" / paths.warehouse.name
+    build.parent.mkdir(parents=True)
     january = [visit(dt.date(2023, 1, 5), "J-1"), visit(dt.date(2023, 1, 20), "J-2", people=3)]
     february = [visit(dt.date(2023, 2, 3), "F-1"), visit(dt.date(2023, 2, 17), "F-2"), visit(dt.date(2023, 2, 28), "F-3")]
     _drop(landing, "so-tiep-cong-dan_thang-1_tan-phong.xlsx", january, "Tháng 1 năm 2023", 1_700_000_000)

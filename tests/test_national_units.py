@@ -26,7 +26,9 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh warehouse where dbt built (and tested) the unit dimension and everything it needs."""
     root = tmp_path_factory.mktemp("national")
     paths = DataPaths(root)
-    build = root / "build.duckdb"
+    # named as a run's build (the file name is in dbt's profile: the session's saved parse holds)
+    build = paths.build_dir / "national" / paths.warehouse.name
+    build.parent.mkdir(parents=True)
     result = run_dbt(paths, build, "build", "--indirect-selection", "cautious", "--select", *REFERENCE_MODELS)
     assert result.returncode == 0, result.stdout[-6000:]
     return build

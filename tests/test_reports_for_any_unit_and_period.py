@@ -57,7 +57,9 @@ def built(tmp_path_factory) -> tuple[Path, dict]:
         expected[name] = expected_figures(dataset_workbooks(spec), spec.year)
     for period in (CUT_OFF_2024, DECREE09_2024):
         expected[period.code] = expected_figures(dataset_workbooks(dataset("2024")), 2024, period.start, period.end)
-    build = paths.root / "build.duckdb"
+    # named as a run's build (the file name is in dbt's profile: the session's saved parse holds)
+    build = paths.build_dir / "merger" / paths.warehouse.name
+    build.parent.mkdir(parents=True)
     with duckdb.connect(str(build)) as con:
         report = ingest_landing(con, paths.landing, paths.quarantine, TEST_KEY)
         con.execute("CHECKPOINT")
