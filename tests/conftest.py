@@ -196,35 +196,34 @@ def mail_body(message) -> str:
 # pytest-xdist hands each worker whole scopes (--dist loadscope: a module, or a class of
 # tests/test_e2e.py, whose tests share one recorded scenario), in collection order
 # (--no-loadscope-reorder). The longest go first, so the many short modules fill the gaps at the
-# end: seconds each scope took in a measured run of `make test` (three workers on two cores,
-# 28/11/2026, after the project's own materializations), longest first; the rest keep their
-# order. (``--dist loadgroup`` would group by marker, but xdist 3.8 cannot rename pytest 9.2's
+# end: seconds each scope took in a measured run of `make test` (four workers on two cores,
+# 28/11/2026, the real scheduler's run as TestNightly2023's first night), longest first; the
+# rest keep their order. (``--dist loadgroup`` would group by marker, but xdist 3.8 cannot rename pytest 9.2's
 # node ids: its groups were silently ignored and both workers built, or waited on, the same
 # scenario.)
 SCOPE_SECONDS = {
-    "test_e2e.py::TestTroubledNights": 165,
-    "test_e2e.py::TestNightly2023": 122,
-    "test_e2e.py::TestMissingWardNights": 101,
-    "test_local_airflow.py": 86,
-    "test_bench.py": 77,
-    "test_validation_rejection.py": 72,
-    "test_coverage.py": 44,
-    "test_reports_for_any_unit_and_period.py": 43,
-    "test_hostile_inputs.py": 39,
-    "test_report_models.py": 27,
-    "test_warehouse.py": 26,
+    "test_e2e.py::TestTroubledNights": 217,
+    "test_e2e.py::TestNightly2023": 171,
+    "test_e2e.py::TestMissingWardNights": 146,
+    "test_bench.py": 111,
+    "test_validation_rejection.py": 96,
+    "test_coverage.py": 48,
+    "test_reports_for_any_unit_and_period.py": 33,
+    "test_hostile_inputs.py": 32,
+    "test_warehouse.py": 29,
+    "test_overview.py": 29,
+    "test_report_models.py": 26,
+    "test_run_lock.py": 24,
+    "test_unit_by_date.py": 23,
     "test_validation.py": 22,
-    "test_printable_forms.py": 21,
-    "test_run_lock.py": 18,
-    "test_national_units.py": 16,
-    "test_overview.py": 16,
-    "test_parse_cache.py": 14,
-    "test_deployment.py": 11,
-    "test_dbt_docs.py": 10,
-    "test_report.py": 10,
-    "test_dbt_parse.py": 9,
-    "test_dbt_unit_tests.py": 7,
-    "test_unit_by_date.py": 7,
+    "test_dbt_parse.py": 22,
+    "test_parse_cache.py": 19,
+    "test_dbt_docs.py": 18,
+    "test_printable_forms.py": 17,
+    "test_report.py": 15,
+    "test_national_units.py": 14,
+    "test_deployment.py": 14,
+    "test_dbt_unit_tests.py": 13,
 }
 
 

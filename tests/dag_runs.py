@@ -47,20 +47,6 @@ def task_states(states: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in states.items() if k != "run_id"}
 
 
-def mapped_runs(dag_run_id: str, task_id: str, dag_id: str = DAG_ID) -> dict[str, str]:
-    """map_index → state of a task's instances in a run (-1: not mapped, or mapped over nothing)."""
-    from airflow.models.taskinstance import TaskInstance
-    from airflow.utils.session import create_session
-
-    with create_session() as session:
-        return {
-            str(ti.map_index): str(ti.state)
-            for ti in session.query(TaskInstance).filter(
-                TaskInstance.dag_id == dag_id, TaskInstance.run_id == dag_run_id, TaskInstance.task_id == task_id
-            )
-        }
-
-
 def returned(dag_run_id: str, task_id: str, dag_id: str = DAG_ID) -> dict:
     """What a task returned (its XCom)."""
     from airflow.models.xcom import XComModel

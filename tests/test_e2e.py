@@ -1,8 +1,10 @@
-"""End to end: the real DAGs (dag.test()) on real workbooks, real DuckDB, dbt, GX and Airflow.
+"""End to end: the real DAGs on real workbooks, real DuckDB, dbt, GX and Airflow (dag.test(), and one
+night under a real scheduler).
 
 The runs are shared (tests/scenarios.py): three scenarios, each a series of DAG runs on one data
 folder, built once per test session and recorded; the tests below read the records and the files
-the runs left. ``nightly_2023``: the bundled sample for 2023, then a night with nothing new, a new
+the runs left. ``nightly_2023``: the bundled sample for 2023 under a real scheduler (`make airflow`,
+triggered through the REST API: tests/real_scheduler.py), then a night with nothing new, a new
 cut-off, and a night with a new workbook while an analyst holds the warehouse open.
 ``troubled_nights``: the sample beside bad workbooks, the whole hostile corpus and submissions that
 fail validation, with the office's mail on a real SMTP server; then a night with nothing new and a
@@ -13,6 +15,7 @@ ward's register missing and one refused, then the reports DAG for 2023 and furth
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import re
@@ -26,10 +29,12 @@ import openpyxl
 import pytest
 
 from ingestion.loader import request_requeue, sha256_of
+from ingestion.parse_batches import DEFAULT_BATCH_FILES
 from pipeline import runlock, stages
 from pipeline.paths import DataPaths
 from pipeline.report_requests import EXTRA_ENV
 from reporting.report_document import read_document_text
+from tests import real_scheduler
 from tests.conftest import OFFICE, REPO_ROOT, SAMPLE_LANDING, mail_body, smtp_inbox
 from tests.dag_runs import (
     DAG_ID,
@@ -43,7 +48,6 @@ from tests.dag_runs import (
     figures_from_record,
     figures_record,
     latest_summary,
-    mapped_runs,
     mismatches,
     published_figures,
     returned,
@@ -73,24 +77,24 @@ def listing(folder: Path) -> list[str]:
 
 
 def _nightly_2023(folder: Path, dag) -> dict:
+    """The first night under a real scheduler, as `make airflow` runs it (tests/real_scheduler.py):
+    triggered through the REST API on an empty landing folder the launcher seeds with the sample;
+    the later nights with dag.test() on the data folder it published, with the key it made."""
     data = folder / "data"
-    landing = seed(data)
     paths = DataPaths(data)
     record: dict = {"airflow_home": os.environ["AIRFLOW_HOME"], "data": str(data), "first_data": str(folder / "first")}
-    # the sample's workbooks in batches of 60: parse_batch is mapped over several batches
-    with environment(LAICHAU_DATA_DIR=str(data), LAICHAU_PARSE_BATCH_FILES="60"):
-        first = run_dag(dag)
-        record["first"] = {
-            "states": first,
-            "parse_batch": mapped_runs(first["run_id"], "parse_batch"),
-            "ingest": returned(first["run_id"], "ingest"),
-            "summary": latest_summary(paths),
-            "lock_holder": runlock.holder(paths),
-            "warehouse_bytes": paths.warehouse.stat().st_size,
-            "left_in_build_dir": listing(paths.build_dir),
-        }
-        shutil.copytree(data, folder / "first")  # the first night's data folder as it was published
-
+    first = real_scheduler.run_nightly(data, PERIOD_2023)
+    record["first"] = {
+        **first,
+        "summary": latest_summary(paths),
+        "lock_holder": runlock.holder(paths),
+        "warehouse_bytes": paths.warehouse.stat().st_size,
+        "left_in_build_dir": listing(paths.build_dir),
+    }
+    shutil.copytree(data, folder / "first")  # the first night's data folder as it was published
+    landing = paths.landing
+    # the DAG's own key from now on (data/secrets/pseudonym.key), as under the scheduler
+    with environment(LAICHAU_DATA_DIR=str(data), LAICHAU_PSEUDONYM_KEY=None):
         # the second night: nothing new
         document = paths.reports / REPORT_DIR_2023 / f"bao-cao_{REPORT_DIR_2023}.docx"
         before = {"warehouse": warehouse_state(paths.warehouse), "quarantine": listing(paths.quarantine),
@@ -221,18 +225,39 @@ def assert_appendices_agree_with_the_report(paths: DataPaths, expected: dict) ->
 
 
 class TestNightly2023:
-    """The bundled sample for 2023, then a night with nothing new, a new cut-off and a rebuild night
-    with an analyst holding the warehouse open (one recorded scenario: ``nightly_2023``)."""
+    """The bundled sample for 2023 under a real scheduler, then a night with nothing new, a new
+    cut-off and a rebuild night with an analyst holding the warehouse open (one recorded scenario:
+    ``nightly_2023``)."""
+
+    def test_make_airflow_runs_the_nightly_under_a_real_scheduler_and_stops_cleanly(self, nightly_2023):
+        """`make airflow`: the DAG is unpaused by itself, finds its data folder and key without the
+        launcher's help, runs when triggered through the REST API, and everything stops cleanly."""
+        first = nightly_2023["first"]
+        assert first["dag"]["is_paused"] is False  # nobody unpaused it
+        assert first["dag"]["timetable_description"] == "At 01:00"
+        # the next nightly is planned at 01:00 Asia/Ho_Chi_Minh (18:00 UTC), though not started here
+        assert first["dag"]["next_dagrun_run_after"].endswith("T18:00:00Z"), first["dag"]
+        assert first["states"]["run"] == "success"
+        assert first["runs"] == [[first["states"]["run_id"], "manual"]]  # --no-schedule: the triggered run only
+        assert first["key_file"]  # the key the DAG made and found in its data folder
+        # the parse stage was mapped over the sample's batches (50 files each), run side by side by
+        # the LocalExecutor's parallel slots (AIRFLOW__CORE__PARALLELISM=4)
+        spans = first["parse_batch_spans"]
+        assert len(spans) >= 3 and any(later[0] < earlier[1] for earlier, later in itertools.pairwise(spans)), spans
+        launcher = first["launcher"]
+        assert launcher["returncode"] == 0, launcher["output"]
+        assert "Stopped." in launcher["output"]
+        assert launcher["left_running"] == []  # no scheduler, worker, api-server or dag-processor
 
     def test_sample_run_publishes_the_2023_figures(self, nightly_2023):
         first = nightly_2023["first"]
         assert task_states(first["states"]) == {"run": "success", **dict.fromkeys(NIGHTLY_TASKS, "success")}
         paths = DataPaths(Path(nightly_2023["first_data"]))
         assert first["lock_holder"] is None and first["left_in_build_dir"] == []
-        # the parse stage ran as mapped tasks, one per batch of 60, and ingest stored every workbook from their cache
+        # the parse stage ran as mapped tasks, one per batch of 50, and ingest stored every workbook from their cache
         sample_files = len(list(SAMPLE_LANDING.rglob("*.xlsx")))
-        batches = -(-sample_files // 60)
-        assert batches >= 2
+        batches = -(-sample_files // DEFAULT_BATCH_FILES)
+        assert batches >= 3
         assert first["parse_batch"] == {str(i): "success" for i in range(batches)}
         assert first["ingest"]["from_parse_cache"] == len(first["ingest"]["loaded"]) == sample_files
         figures = published_figures(paths.warehouse)
