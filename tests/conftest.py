@@ -198,9 +198,9 @@ def mail_body(message) -> str:
 # (--no-loadscope-reorder). The longest go first, so the many short modules fill the gaps at the
 # end: seconds each scope took in a measured run of `make test` (four workers on two cores,
 # 28/11/2026, the real scheduler's run as TestNightly2023's first night), longest first; the
-# rest keep their order. (``--dist loadgroup`` would group by marker, but xdist 3.8 cannot rename pytest 9.2's
-# node ids: its groups were silently ignored and both workers built, or waited on, the same
-# scenario.)
+# rest keep their order. (``--dist loadgroup`` would group by marker, but xdist 3.8 cannot rename
+# pytest 9.2's node ids: its groups were silently ignored and both workers built, or waited on,
+# the same scenario.)
 SCOPE_SECONDS = {
     "test_e2e.py::TestTroubledNights": 217,
     "test_e2e.py::TestNightly2023": 171,

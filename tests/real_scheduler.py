@@ -22,8 +22,7 @@ from pathlib import Path
 
 from pipeline.paths import DataPaths
 from tests.conftest import REPO_ROOT
-
-DAG_ID = "laichau_citizen_reporting"
+from tests.dag_runs import DAG_ID
 
 
 def _free_port() -> int:
@@ -56,7 +55,7 @@ def _wait(what: str, check, timeout_s: float, every_s: float = 2.0):
     raise TimeoutError(f"{what} within {timeout_s:.0f} s")
 
 
-def processes_with(marker: str) -> list[int]:
+def _processes_with(marker: str) -> list[int]:
     """Processes whose environment names this marker (a data folder)."""
     found = []
     for proc in Path("/proc").iterdir():
@@ -126,7 +125,7 @@ def run_nightly(data: Path, conf: dict) -> dict:
         "returncode": launcher.returncode,
         "output": output[-3000:],
         # nothing of it keeps running: no scheduler, worker, api-server or dag-processor
-        "left_running": processes_with(f"LAICHAU_DATA_DIR={data}"),
+        "left_running": _processes_with(f"LAICHAU_DATA_DIR={data}"),
     }
     record["key_file"] = (DataPaths(data).secrets / "pseudonym.key").is_file()
     return record
