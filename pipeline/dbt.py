@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 import duckdb
@@ -28,9 +28,12 @@ DEFAULT_REQUEST = {"reporting_unit_code": "105", "period_start": "2023-01-01", "
 # test after them (report.figures, appendices, completeness, series), on the marts as they are.
 REPORT_LAYER = "stg_control__report_requests+"
 # What rejecting a submission changes: its load's status in raw._loads (pipeline/submissions.py),
-# so dbt builds again only what reads it, directly or not (dbt's own graph: every model, test and
-# report table after it); the reference dimensions and seeds the first build made stay as they are.
-AFTER_REJECTION = "source:landing._loads+"
+# read through this model; see after_rejection.
+LOADS_MODEL = "stg_landing__loads"
+# The macro that picks a register's rows in force (macros/rows_in_force.sql): a model made with it
+# reads the loads of its own rows only (it joins them on the rows' load_id, and a later load
+# supersedes them only within the same register and unit).
+ROWS_IN_FORCE_MACRO = "macro.laichau.rows_in_force"
 CONTROL_COMMENTS = {
     "report_requests": "Các báo cáo lần dựng gần nhất đã lập (đơn vị, kỳ). / The reports the last build made: "
     "reporting unit code and period, each with the same period of the year before.",
@@ -166,7 +169,50 @@ def _invoke(args: list[str], manifest: object | None, printed: list[str]) -> tup
     return (0 if outcome.success else 1), outcome.result
 
 
-def run_dbt(paths: DataPaths, build: Path, *args: str, requests: list[dict] | None = None) -> subprocess.CompletedProcess:
+def after_rejection(registers: Collection[str]) -> Callable[[object], str]:
+    """dbt's selection, in a parsed project, of what rejecting loads of ``registers`` (landing
+    source tables, the registers' ids) changes: the loads model, then every model reading it and
+    everything after those (models, tests, report tables), except the models of the other
+    registers' rows in force and what only they feed, which read none of the rejected loads.
+
+    A model reading the loads counts as a register's only when it is made with rows_in_force and
+    its staging parents read landing sources other than the loads themselves; any other reader of
+    the loads (fct_source_submissions, fct_submission_rejections, a model added later) is built
+    again after every rejection. The reference dimensions and seeds stay as the night's build made
+    them. At national scale this is the rejected registers' branch and the report, not the whole
+    project (all registers' marts were built again before)."""
+    rejected = set(registers)
+
+    def select(manifest) -> str:
+        nodes = manifest.nodes
+        loads = next(uid for uid, node in nodes.items() if node.resource_type == "model" and node.name == LOADS_MODEL)
+
+        def landing_tables(parent: str) -> set[str]:
+            sources = [manifest.sources.get(p) for p in (nodes[parent].depends_on.nodes if parent in nodes else [])]
+            return {source.name for source in sources if source is not None and source.source_name == "landing"}
+
+        kept = []
+        for uid in sorted(nodes):
+            node = nodes[uid]
+            if node.resource_type != "model" or loads not in node.depends_on.nodes:
+                continue
+            if ROWS_IN_FORCE_MACRO in node.depends_on.macros:
+                tables = set().union(*(landing_tables(p) for p in node.depends_on.nodes if p != loads))
+                if tables and tables.isdisjoint(rejected):
+                    continue  # another register's rows in force: none of its loads changed
+            kept.append(f"{node.name}+")
+        return " ".join([LOADS_MODEL, *kept])
+
+    return select
+
+
+def run_dbt(
+    paths: DataPaths,
+    build: Path,
+    *args: str,
+    requests: list[dict] | None = None,
+    select: Callable[[object], str] | None = None,
+) -> subprocess.CompletedProcess:
     """Run a dbt command on ``build``, asking it for the reports of ``requests`` (see
     write_build_parameters); artefacts and logs go under the data folder. Returns what the
     command line would: its exit code and what it printed (``stdout``).
@@ -175,7 +221,8 @@ def run_dbt(paths: DataPaths, build: Path, *args: str, requests: list[dict] | No
     parse of the project (target/partial_parse.msgpack) only while the profile's connection
     (its path among it) and vars are what they were, and every run builds in a folder of its own.
     So a process parses the project once (a new data folder's first parse is whole, about 7 s;
-    later ones read dbt's saved parse) and its later dbt calls reuse that parse."""
+    later ones read dbt's saved parse) and its later dbt calls reuse that parse. ``select``: a
+    selection made from that parse (``after_rejection``), given to dbt as ``--select``."""
     write_build_parameters(build, requests)
     common = [
         "--project-dir",
@@ -211,8 +258,11 @@ def run_dbt(paths: DataPaths, build: Path, *args: str, requests: list[dict] | No
             code, parsed = (0, _MANIFESTS[key]) if key in _MANIFESTS else _invoke(["parse", *printing, *common], None, printed)
             if code == 0:
                 _MANIFESTS[key] = parsed
+                if select is not None:
+                    command += ["--select", select(parsed)]
+                    log.info("dbt selects %s", command[-1])
                 code, _ = _invoke(command, parsed, printed)
-        whole_build = args[0] == "build" and "--select" not in args and code == 0
+        whole_build = args[0] == "build" and "--select" not in args and select is None and code == 0
         _FULL_BUILDS[str(paths.dbt_artifacts)] = (str(build), digest) if whole_build else None
     for line in printed:
         log.info("dbt | %s", line)
@@ -284,15 +334,22 @@ def _failing_checks(build: Path, compiled_sql: str) -> list[str]:
     return [f"{column}: {check}, {count} row(s)" for check, column, count in rows]
 
 
-def dbt_build(paths: DataPaths, build: Path, requests: list[dict] | None = None, select: str | None = None) -> None:
-    """Build every model (or those of ``select``), the report tables of ``requests`` (see
+def dbt_build(
+    paths: DataPaths,
+    build: Path,
+    requests: list[dict] | None = None,
+    select: str | Callable[[object], str] | None = None,
+) -> None:
+    """Build every model (or those of ``select``: dbt's selection, or one made from the parsed
+    project such as ``after_rejection``), the report tables of ``requests`` (see
     pipeline.report_requests: dicts with reporting_unit_code, period_start, period_end) among them,
     and run their data tests; a failing model or test stops the run. No requests: ``DEFAULT_REQUEST``
     (105, 2023)."""
-    selection = ["--select", select] if select else []
+    selection = ["--select", select] if isinstance(select, str) else []
+    chosen = select if callable(select) else None
     # dbt's unit tests check the models' logic on fixed inputs, not the night's data: they run in
     # the project's own tests (tests/test_dbt_unit_tests.py), as dbt recommends, not every night.
-    result = run_dbt(paths, build, "build", *selection, "--exclude-resource-type", "unit_test", requests=requests)
+    result = run_dbt(paths, build, "build", *selection, "--exclude-resource-type", "unit_test", requests=requests, select=chosen)
     if result.returncode != 0:
         # 1: nodes ran and some failed (run_results.json is this call's); 2: dbt could not run
         # (a parse or project error: no run_results.json of its own, an older one may be there)

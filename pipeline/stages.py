@@ -23,7 +23,7 @@ from ingestion.registry import load_sources
 from ingestion.sandbox import stop_readers
 from pipeline import build_state, duckdb_settings, key_fingerprint, report_requests, runlock
 from pipeline.attribution import attribute
-from pipeline.dbt import AFTER_REJECTION, REPORT_LAYER, dbt_build, dbt_docs
+from pipeline.dbt import REPORT_LAYER, after_rejection, dbt_build, dbt_docs
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
 from pipeline.rejection import reject_submissions
@@ -204,9 +204,10 @@ MAX_REJECTION_ROUNDS = 2
 def validate(paths: DataPaths, build: str, run_id: str, requests: list[dict] | None = None, built: dict | None = None) -> dict:
     """Run the GX suites. A failure whose rows all come from named submissions rejects those
     submissions (each clerk gets a quarantine report; the unit's previous accepted version counts
-    again), then dbt rebuilds what reads the loads (AFTER_REJECTION) and the suites run again; the
-    rest is published. Any other failure stops the run before publishing. Returns (XCom) the
-    rejected submissions: file, checks, rows.
+    again), then dbt rebuilds what the rejected loads change (``after_rejection``: their registers'
+    branch, the submissions marts and the report) and the suites run again; the rest is
+    published. Any other failure stops the run before publishing. Returns (XCom) the rejected
+    submissions: file, checks, rows.
 
     A build whose inputs are unchanged (``built["unchanged_since"]``, from build_models) holds the
     rows the last validation passed: it is not validated again, and its results are that run's."""
@@ -243,8 +244,9 @@ def validate(paths: DataPaths, build: str, run_id: str, requests: list[dict] | N
                 + note
             )
         with runlock.holding_build(paths, Path(build), "validate"):
-            rejected += reject_submissions(Path(build), attribution.by_load, paths.landing, paths.quarantine)
-            dbt_build(paths, Path(build), requests, select=AFTER_REJECTION)
+            rejecting = reject_submissions(Path(build), attribution.by_load, paths.landing, paths.quarantine)
+            rejected += rejecting
+            dbt_build(paths, Path(build), requests, select=after_rejection({r["source"] for r in rejecting}))
     results_file = next(iter(results_files(paths, run_id)), None)
     with runlock.holding_build(paths, Path(build), "validate"), duckdb.connect(build) as con:
         build_state.record(con, run_id, str(results_file) if results_file else None)

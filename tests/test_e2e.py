@@ -31,6 +31,7 @@ import pytest
 from ingestion.loader import request_requeue, sha256_of
 from ingestion.parse_batches import DEFAULT_BATCH_FILES
 from pipeline import runlock, stages
+from pipeline.dbt import run_dbt
 from pipeline.paths import DataPaths
 from pipeline.report_requests import EXTRA_ENV
 from reporting.report_document import read_document_text
@@ -492,6 +493,9 @@ def _troubled_nights(folder: Path, dag) -> dict:
                     "where submission_id = 'p_tan_phong/petition_handling/2023'"
                 ).fetchone()[0],
             }
+        record["first"]["skipped_then_built_again"] = _skipped_then_built_again(
+            paths, folder / "built-again", set(record["first"]["rebuilt_after_rejection"])
+        )
         shutil.copytree(paths.quarantine, folder / "quarantine-first")
         shutil.copytree(paths.validation / "runs", folder / "validation-first")
         # a night with nothing new leaves the rejections as they are; a requeue has the file checked afresh
@@ -502,6 +506,40 @@ def _troubled_nights(folder: Path, dag) -> dict:
         mailed_before = 1 + len(record["second"]["mails"])
         record["third"] = {"states": third, "summary": latest_summary(paths), "mails": _mails(inbox)[mailed_before:]}
     return record
+
+
+def _skipped_then_built_again(paths: DataPaths, folder: Path, rebuilt: set[str]) -> dict[str, list[int]]:
+    """The models after the loads that the rebuild after the night's rejections left as the
+    night's first build made them, each built again with ``dbt run`` on a copy of the published
+    warehouse: for each, how many of its rows were there only before and only after. Zeros say
+    what it skipped did not depend on the rejected loads."""
+    manifest = json.loads((paths.dbt_artifacts / "target" / "manifest.json").read_text(encoding="utf-8"))
+    after_loads, todo = set(), ["model.laichau.stg_landing__loads"]
+    while todo:
+        for child in manifest["child_map"][todo.pop()]:
+            if child.startswith("model.") and child not in after_loads:
+                after_loads.add(child)
+                todo.append(child)
+    skipped = {uid: manifest["nodes"][uid] for uid in sorted(after_loads - rebuilt)}
+    again = DataPaths(folder)
+    build = again.build_dir / "check" / paths.warehouse.name
+    build.parent.mkdir(parents=True)
+    shutil.copyfile(paths.warehouse, build)
+    relations = {uid: f'"{node["schema"]}"."{node["alias"]}"' for uid, node in skipped.items()}
+    with duckdb.connect(str(build)) as con:
+        con.execute("create schema before_again")
+        for uid, relation in relations.items():
+            con.execute(f'create table before_again."{uid}" as select * from {relation}')
+    result = run_dbt(again, build, "run", "--select", " ".join(node["name"] for node in skipped.values()))
+    assert result.returncode == 0, result.stdout[-3000:]
+    with duckdb.connect(str(build), read_only=True) as con:
+        return {
+            uid: [
+                con.execute(f'select count(*) from (from before_again."{uid}" except all from {relation})').fetchone()[0],
+                con.execute(f'select count(*) from (from {relation} except all from before_again."{uid}")').fetchone()[0],
+            ]
+            for uid, relation in relations.items()
+        }
 
 
 @pytest.fixture(scope="session")
@@ -554,6 +592,14 @@ class TestTroubledNights:
         assert {"model.laichau.stg_landing__loads", "model.laichau.fct_petitions", "model.laichau.rpt_figures"} <= rebuilt
         assert not [n for n in rebuilt if n.startswith("seed.")]
         assert "model.laichau.dim_admin_unit" not in rebuilt
+        # ...and of the registers' branches only the rejected ones (petitions, receptions, reform
+        # indicators): the others' marts, built again on the published warehouse, are unchanged
+        again = first["skipped_then_built_again"]
+        assert {uid: rows for uid, rows in again.items() if rows != [0, 0]} == {}
+        assert {"model.laichau.fct_reform_indicators", "model.laichau.fct_citizen_receptions"} <= rebuilt
+        assert "model.laichau.fct_source_submissions" in rebuilt  # it reads every load
+        assert {"model.laichau.fct_awards", "model.laichau.fct_inspections", "model.laichau.fct_schools"} <= set(again)
+        assert not set(again) & rebuilt
         petition = rejected[TAN_PHONG_RESENT]
         assert petition["checks"] == ["petition_identities: outside competence = guided + forwarded + urged + filed"]
         assert petition["rows"] == 1
