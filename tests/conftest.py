@@ -21,7 +21,10 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Test modules also import this file as ``tests.conftest``: the second import must not move the
 # session to a new folder after Airflow has read the first one's settings.
-_SESSION_DIR = Path(os.environ.get("LAICHAU_TEST_SESSION_DIR") or tempfile.mkdtemp(prefix="laichau-tests-"))
+SESSION_PREFIX = "laichau-tests-"
+# a folder this session made (the controller's import), not one given by LAICHAU_TEST_SESSION_DIR
+_OWN_SESSION_DIR = not os.environ.get("LAICHAU_TEST_SESSION_DIR")
+_SESSION_DIR = Path(os.environ.get("LAICHAU_TEST_SESSION_DIR") or tempfile.mkdtemp(prefix=SESSION_PREFIX))
 os.environ["LAICHAU_TEST_SESSION_DIR"] = str(_SESSION_DIR)
 # pytest-xdist workers share the session folder (its scenarios, tests/scenarios.py) but each has its
 # own Airflow metadata database: SQLite takes one writer at a time.
@@ -260,3 +263,35 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
     gc.freeze()
+
+
+# A session's folder (its scenarios, Airflow homes, builds and data folders: ~300 MB) stays after
+# the run, to look at what a failure left. As pytest does with its own temporary folders, the
+# latest KEEP_SESSIONS are kept: the session removes the older ones it finds beside its own when
+# its folder is one it made, in a process of its own (a thread of the controller would wait for
+# the interpreter lock between files, and stop with it).
+KEEP_SESSIONS = 3
+
+
+def earlier_sessions(current: Path, keep: int = KEEP_SESSIONS) -> list[Path]:
+    """The session folders beside ``current`` but the latest ``keep - 1``, oldest first."""
+    earlier = sorted(
+        (p for p in current.parent.glob(f"{SESSION_PREFIX}*") if p.is_dir() and p != current), key=lambda p: p.stat().st_mtime
+    )
+    return earlier[: max(0, len(earlier) - (keep - 1))]
+
+
+def remove_in_background(folders: list[Path]) -> subprocess.Popen:
+    """Remove ``folders`` in a process that goes on after this one if need be."""
+    script = "import shutil, sys\nfor folder in sys.argv[1:]:\n    shutil.rmtree(folder, ignore_errors=True)"
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *map(str, folders)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if _OWN_SESSION_DIR and "PYTEST_XDIST_WORKER" not in os.environ and (old := earlier_sessions(_SESSION_DIR)):
+        remove_in_background(old)
