@@ -8,6 +8,7 @@ gets its own data folder through LAICHAU_DATA_DIR.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
 import os
 import subprocess
@@ -19,13 +20,19 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+SESSION_PREFIX = "laichau-tests-"
+# The file a session that made its folder holds locked (flock) while it runs: a later session
+# removes only folders that have it, and only when nobody holds it (see earlier_sessions).
+SESSION_LOCK = ".session.lock"
+# a folder this session makes (the controller's import), not one given by LAICHAU_TEST_SESSION_DIR
+_OWN_SESSION_DIR = not os.environ.get("LAICHAU_TEST_SESSION_DIR")
 # Test modules also import this file as ``tests.conftest``: the second import must not move the
 # session to a new folder after Airflow has read the first one's settings.
-SESSION_PREFIX = "laichau-tests-"
-# a folder this session made (the controller's import), not one given by LAICHAU_TEST_SESSION_DIR
-_OWN_SESSION_DIR = not os.environ.get("LAICHAU_TEST_SESSION_DIR")
 _SESSION_DIR = Path(os.environ.get("LAICHAU_TEST_SESSION_DIR") or tempfile.mkdtemp(prefix=SESSION_PREFIX))
 os.environ["LAICHAU_TEST_SESSION_DIR"] = str(_SESSION_DIR)
+if _OWN_SESSION_DIR:
+    _SESSION_LOCK_FILE = (_SESSION_DIR / SESSION_LOCK).open("w")  # held until the process ends
+    fcntl.flock(_SESSION_LOCK_FILE, fcntl.LOCK_EX)
 # pytest-xdist workers share the session folder (its scenarios, tests/scenarios.py) but each has its
 # own Airflow metadata database: SQLite takes one writer at a time.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -248,9 +255,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # them all at every full collection, at the default thresholds a dozen times a night, and again
 # when the process exits: on one sample night (dag.test), 4-5 s of its ~30 s of CPU went to
 # collections, and a worker's exit took ~4 s (measured 28/11/2026). What is there once collection
-# is done is frozen (never collected: it lives until the process ends), later collections run less
-# often, and what is left at the end is frozen too, so the exit does not walk it. Nothing a test
-# checks depends on when cyclic garbage is freed; the pipeline's processes keep Python's defaults.
+# is done is frozen (left out of collections: reference counting still frees it, but a cycle among
+# it stays until the process ends), later collections run less often, and what is left at the end
+# is frozen too, so the exit does not walk it. Nothing a test checks depends on when cyclic
+# garbage is freed (files, databases and locks are closed explicitly); the pipeline's processes
+# keep Python's defaults.
 GC_THRESHOLDS = (10_000, 10, 10)
 
 
@@ -266,26 +275,42 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 # A session's folder (its scenarios, Airflow homes, builds and data folders: ~300 MB) stays after
-# the run, to look at what a failure left. As pytest does with its own temporary folders, the
-# latest KEEP_SESSIONS are kept: the session removes the older ones it finds beside its own when
-# its folder is one it made, in a process of its own (a thread of the controller would wait for
-# the interpreter lock between files, and stop with it).
+# the run, to look at what a failure left. Like pytest's own temporary folders, the latest
+# KEEP_SESSIONS are kept: a session that made its folder removes the older ones beside it that a
+# session made (SESSION_LOCK) and nobody holds, in a process of its own (a thread of the
+# controller would wait for the interpreter lock between files, and stop with it).
 KEEP_SESSIONS = 3
+_REMOVE_UNLOCKED = """
+import fcntl, os, shutil, sys
+for folder in sys.argv[2:]:
+    try:
+        with open(os.path.join(folder, sys.argv[1])) as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # OSError: its session is running
+            shutil.rmtree(folder, ignore_errors=True)
+    except OSError:
+        pass
+"""
 
 
 def earlier_sessions(current: Path, keep: int = KEEP_SESSIONS) -> list[Path]:
-    """The session folders beside ``current`` but the latest ``keep - 1``, oldest first."""
-    earlier = sorted(
-        (p for p in current.parent.glob(f"{SESSION_PREFIX}*") if p.is_dir() and p != current), key=lambda p: p.stat().st_mtime
-    )
+    """The folders beside ``current`` that sessions made, but the latest ``keep - 1``, oldest first
+    (whether their sessions still run is checked when removing them)."""
+    made: list[tuple[float, Path]] = []
+    for folder in current.parent.glob(f"{SESSION_PREFIX}*"):
+        try:
+            if folder != current and (folder / SESSION_LOCK).is_file():
+                made.append((folder.stat().st_mtime, folder))
+        except OSError:  # removed meanwhile (another session's clean-up)
+            continue
+    earlier = [folder for _, folder in sorted(made)]
     return earlier[: max(0, len(earlier) - (keep - 1))]
 
 
 def remove_in_background(folders: list[Path]) -> subprocess.Popen:
-    """Remove ``folders`` in a process that goes on after this one if need be."""
-    script = "import shutil, sys\nfor folder in sys.argv[1:]:\n    shutil.rmtree(folder, ignore_errors=True)"
+    """Remove those of ``folders`` whose session is not running (nobody holds its SESSION_LOCK), in
+    a process that goes on after this one if need be."""
     return subprocess.Popen(
-        [sys.executable, "-c", script, *map(str, folders)],
+        [sys.executable, "-c", _REMOVE_UNLOCKED, SESSION_LOCK, *map(str, folders)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
