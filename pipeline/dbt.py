@@ -170,35 +170,60 @@ def _invoke(args: list[str], manifest: object | None, printed: list[str]) -> tup
 
 
 def after_rejection(registers: Collection[str]) -> Callable[[object], str]:
-    """dbt's selection, in a parsed project, of what rejecting loads of ``registers`` (landing
-    source tables, the registers' ids) changes: the loads model, then every model reading it and
-    everything after those (models, tests, report tables), except the models of the other
-    registers' rows in force and what only they feed, which read none of the rejected loads.
+    """dbt's selection, in a parsed project, of what rejecting loads of ``registers`` (the
+    registers' ids: their landing tables) changes: the loads model, then every node reading it and
+    everything after those, except the models of the other registers' rows in force and what only
+    they feed, which read none of the rejected loads.
 
-    A model reading the loads counts as a register's only when it is made with rows_in_force and
-    its staging parents read landing sources other than the loads themselves; any other reader of
-    the loads (fct_source_submissions, fct_submission_rejections, a model added later) is built
-    again after every rejection. The reference dimensions and seeds stay as the night's build made
-    them. At national scale this is the rejected registers' branch and the report, not the whole
-    project (all registers' marts were built again before)."""
+    A reader of the loads is left out only when it is made with rows_in_force and everything else
+    it reads is a register's landing table or a model reading only such tables and seeds (its
+    staging model), none of them rejected. Any other reader (fct_source_submissions, fct_submission_rejections, one
+    reading another landing table of bookkeeping such as ``_loads``, one reading a model whose
+    inputs are not landing tables, a model added later) is built again after every rejection, with
+    everything after it. So are the report tables that read a rejected register or the submissions;
+    one reading only registers nobody rejected (``rpt_monthly_series`` when only awards were
+    rejected) stays as it is, and so are the reference dimensions and seeds. At national scale this
+    is the rejected registers' branch and what reads them, not the whole project (the night's build
+    made every register's marts before)."""
     rejected = set(registers)
 
     def select(manifest) -> str:
-        nodes = manifest.nodes
-        loads = next(uid for uid, node in nodes.items() if node.resource_type == "model" and node.name == LOADS_MODEL)
+        nodes, sources = manifest.nodes, manifest.sources
+        loads = [uid for uid, node in nodes.items() if node.resource_type == "model" and node.name == LOADS_MODEL]
+        if not loads:
+            raise RuntimeError(f"the dbt project has no {LOADS_MODEL} model: nothing tells what a rejection changes")
 
-        def landing_tables(parent: str) -> set[str]:
-            sources = [manifest.sources.get(p) for p in (nodes[parent].depends_on.nodes if parent in nodes else [])]
-            return {source.name for source in sources if source is not None and source.source_name == "landing"}
+        def parents(uid: str) -> list[str]:  # a seed's or a source's depends on no node
+            return list(getattr(getattr(nodes.get(uid), "depends_on", None), "nodes", []))
+
+        def landing_tables(uid: str) -> set[str]:
+            read = [sources[p] for p in parents(uid) if p in sources]
+            return {s.identifier or s.name for s in read if s.source_name == "landing"}
+
+        def registers_read(uid: str) -> set[str] | None:
+            """The landing tables a rows_in_force node reads besides the loads model, directly or
+            through a model reading only landing tables (and seeds); None when it reads anything else."""
+            tables = landing_tables(uid)
+            for parent in parents(uid):
+                if parent == loads[0] or parent in sources:
+                    continue
+                through = landing_tables(parent)
+                # a seed (a code list) is as the night's build made it; a model could read the loads
+                seeds = {p for p in parents(parent) if getattr(nodes.get(p), "resource_type", None) == "seed"}
+                models = [p for p in parents(parent) if p not in sources and p not in seeds]
+                if not through or models:
+                    return None
+                tables |= through
+            return tables
 
         kept = []
         for uid in sorted(nodes):
             node = nodes[uid]
-            if node.resource_type != "model" or loads not in node.depends_on.nodes:
-                continue
+            if node.resource_type == "test" or loads[0] not in parents(uid):
+                continue  # a data test comes with the nodes it tests (dbt's indirect selection)
             if ROWS_IN_FORCE_MACRO in node.depends_on.macros:
-                tables = set().union(*(landing_tables(p) for p in node.depends_on.nodes if p != loads))
-                if tables and tables.isdisjoint(rejected):
+                tables = registers_read(uid)
+                if tables and not any(t.startswith("_") for t in tables) and tables.isdisjoint(rejected):
                     continue  # another register's rows in force: none of its loads changed
             kept.append(f"{node.name}+")
         return " ".join([LOADS_MODEL, *kept])

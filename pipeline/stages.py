@@ -205,7 +205,7 @@ def validate(paths: DataPaths, build: str, run_id: str, requests: list[dict] | N
     """Run the GX suites. A failure whose rows all come from named submissions rejects those
     submissions (each clerk gets a quarantine report; the unit's previous accepted version counts
     again), then dbt rebuilds what the rejected loads change (``after_rejection``: their registers'
-    branch, the submissions marts and the report) and the suites run again; the rest is
+    branch, the submissions marts and what reads them) and the suites run again; the rest is
     published. Any other failure stops the run before publishing. Returns (XCom) the rejected
     submissions: file, checks, rows.
 

@@ -10,41 +10,62 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from pipeline.dbt import ROWS_IN_FORCE_MACRO, after_rejection
+
+LOADS = "model.p.stg_landing__loads"
 
 
 def _model(name: str, parents: list[str], macros: tuple[str, ...] = ()) -> SimpleNamespace:
     return SimpleNamespace(name=name, resource_type="model", depends_on=SimpleNamespace(nodes=parents, macros=list(macros)))
 
 
+def _source(schema_name: str, name: str, identifier: str | None = None) -> SimpleNamespace:
+    return SimpleNamespace(source_name=schema_name, name=name, identifier=identifier or name)
+
+
+def _rows_in_force(name: str, *parents: str) -> SimpleNamespace:
+    return _model(name, [*parents, LOADS], ("macro.dbt.run_query", ROWS_IN_FORCE_MACRO))
+
+
 def _project() -> SimpleNamespace:
-    loads = "model.p.stg_landing__loads"
-    sources = {
-        f"source.p.landing.{table}": SimpleNamespace(source_name="landing", name=table)
-        for table in ("_loads", "award", "petition_handling")
-    }
-    sources["source.p.reference.units"] = SimpleNamespace(source_name="reference", name="units")
+    sources = {f"source.p.landing.{t}": _source("landing", t) for t in ("_loads", "award", "petition_handling", "inspection")}
+    sources["source.p.reference.units"] = _source("reference", "units")
+    # a source named otherwise than its table: matched by its table (the register's id)
+    sources["source.p.landing.schools"] = _source("landing", "schools", "school_network")
     nodes = {
-        loads: _model("stg_landing__loads", ["source.p.landing._loads"]),
-        "model.p.stg_landing__awards": _model("stg_landing__awards", ["source.p.landing.award"]),
+        LOADS: _model("stg_landing__loads", ["source.p.landing._loads"]),
+        # a staging model reading a seed (a code list) besides its landing table is still the register's
+        "model.p.stg_landing__awards": _model("stg_landing__awards", ["source.p.landing.award", "seed.p.code_labels"]),
+        "seed.p.code_labels": SimpleNamespace(name="code_labels", resource_type="seed", depends_on=SimpleNamespace(macros=[])),
         "model.p.stg_landing__petitions": _model("stg_landing__petitions", ["source.p.landing.petition_handling"]),
+        "model.p.stg_landing__schools": _model("stg_landing__schools", ["source.p.landing.schools"]),
         "model.p.stg_reference__units": _model("stg_reference__units", ["source.p.reference.units"]),
-        "model.p.int_awards__current": _model(
-            "int_awards__current", ["model.p.stg_landing__awards", loads], ("macro.dbt.run_query", ROWS_IN_FORCE_MACRO)
-        ),
-        "model.p.int_petitions__current": _model(
-            "int_petitions__current", ["model.p.stg_landing__petitions", loads], (ROWS_IN_FORCE_MACRO,)
-        ),
+        "model.p.int_awards__current": _rows_in_force("int_awards__current", "model.p.stg_landing__awards"),
+        "model.p.int_petitions__current": _rows_in_force("int_petitions__current", "model.p.stg_landing__petitions"),
+        "model.p.int_schools__current": _rows_in_force("int_schools__current", "model.p.stg_landing__schools"),
         # reads the loads without rows_in_force: which loads it reads is unknown, so always built again
-        "model.p.int_awards_by_hand": _model("int_awards_by_hand", ["model.p.stg_landing__awards", loads]),
+        "model.p.int_awards_by_hand": _model("int_awards_by_hand", ["model.p.stg_landing__awards", LOADS]),
         # rows_in_force over no register's rows: the same
-        "model.p.int_units_in_force": _model(
-            "int_units_in_force", ["model.p.stg_reference__units", loads], (ROWS_IN_FORCE_MACRO,)
+        "model.p.int_units_in_force": _rows_in_force("int_units_in_force", "model.p.stg_reference__units"),
+        # or whose staging model reads another model too (it could read the loads)
+        "model.p.stg_landing__petitions_by_unit": _model(
+            "stg_landing__petitions_by_unit", ["source.p.landing.petition_handling", "model.p.stg_reference__units"]
         ),
-        "model.p.fct_source_submissions": _model("fct_source_submissions", [loads]),
+        "model.p.int_petitions_by_unit": _rows_in_force("int_petitions_by_unit", "model.p.stg_landing__petitions_by_unit"),
+        # rows_in_force also reading the loads' table, itself or through its staging model: the same
+        "model.p.stg_landing__inspections": _model(
+            "stg_landing__inspections", ["source.p.landing.inspection", "source.p.landing._loads"]
+        ),
+        "model.p.int_inspections__current": _rows_in_force("int_inspections__current", "model.p.stg_landing__inspections"),
+        "model.p.int_awards_and_loads": _rows_in_force(
+            "int_awards_and_loads", "model.p.stg_landing__awards", "source.p.landing._loads"
+        ),
+        "model.p.fct_source_submissions": _model("fct_source_submissions", [LOADS]),
         "model.p.fct_awards": _model("fct_awards", ["model.p.int_awards__current"]),
         "test.p.column_checks_stg_landing__loads": SimpleNamespace(
-            name="column_checks_stg_landing__loads", resource_type="test", depends_on=SimpleNamespace(nodes=[loads], macros=[])
+            name="column_checks_stg_landing__loads", resource_type="test", depends_on=SimpleNamespace(nodes=[LOADS], macros=[])
         ),
     }
     return SimpleNamespace(nodes=nodes, sources=sources)
@@ -55,11 +76,24 @@ def test_after_a_rejection_dbt_builds_the_rejected_registers_branch_and_every_ot
     assert after_rejection({"petition_handling"})(project).split() == [
         "stg_landing__loads",
         "fct_source_submissions+",
+        "int_awards_and_loads+",
         "int_awards_by_hand+",
+        "int_inspections__current+",
         "int_petitions__current+",
+        "int_petitions_by_unit+",
         "int_units_in_force+",
     ]
-    both = after_rejection(["award", "petition_handling"])(project).split()
-    assert {"int_awards__current+", "int_petitions__current+"} <= set(both)
+    assert "int_petitions_by_unit+" in after_rejection({"award"})(project).split()
+    both = after_rejection(["award", "school_network"])(project).split()
+    assert {"int_awards__current+", "int_schools__current+"} <= set(both)
+    assert "int_petitions__current+" not in both
     # a register nobody rejected is left alone, whichever others are
     assert "int_awards__current+" not in after_rejection({"petition_handling", "inspection"})(project).split()
+    assert "int_schools__current+" not in after_rejection({"schools"})(project).split()  # its source's name, not its table
+
+
+def test_a_project_without_the_loads_model_says_so():
+    project = _project()
+    project.nodes = {uid: node for uid, node in project.nodes.items() if uid != LOADS}
+    with pytest.raises(RuntimeError, match="no stg_landing__loads model"):
+        after_rejection({"award"})(project)
