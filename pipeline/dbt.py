@@ -177,24 +177,28 @@ def after_rejection(registers: Collection[str]) -> Callable[[object], str]:
 
     A reader of the loads is left out only when it is made with rows_in_force and everything else
     it reads is a register's landing table or a model reading only such tables and seeds (its
-    staging model), none of them rejected. Any other reader (fct_source_submissions, fct_submission_rejections, one
-    reading another landing table of bookkeeping such as ``_loads``, one reading a model whose
-    inputs are not landing tables, a model added later) is built again after every rejection, with
-    everything after it. So are the report tables that read a rejected register or the submissions;
-    one reading only registers nobody rejected (``rpt_monthly_series`` when only awards were
-    rejected) stays as it is, and so are the reference dimensions and seeds. At national scale this
+    staging model), none of them rejected. Any other reader (fct_source_submissions,
+    fct_submission_rejections, one reading another landing table of bookkeeping such as ``_loads``,
+    one reading a model whose inputs are not landing tables, a model added later) is built again
+    after every rejection, with everything after it. So are the report tables that read a rejected
+    register or the submissions; one reading only registers nobody rejected
+    (``rpt_monthly_series`` when only awards were rejected) stays as it is, and so are the
+    reference dimensions and seeds. At national scale this
     is the rejected registers' branch and what reads them, not the whole project (the night's build
     made every register's marts before)."""
     rejected = set(registers)
 
     def select(manifest) -> str:
         nodes, sources = manifest.nodes, manifest.sources
-        loads = [uid for uid, node in nodes.items() if node.resource_type == "model" and node.name == LOADS_MODEL]
-        if not loads:
+        loads = next((uid for uid, node in nodes.items() if node.resource_type == "model" and node.name == LOADS_MODEL), None)
+        if loads is None:
             raise RuntimeError(f"the dbt project has no {LOADS_MODEL} model: nothing tells what a rejection changes")
 
         def parents(uid: str) -> list[str]:  # a seed's or a source's depends on no node
             return list(getattr(getattr(nodes.get(uid), "depends_on", None), "nodes", []))
+
+        def is_seed(uid: str) -> bool:
+            return getattr(nodes.get(uid), "resource_type", None) == "seed"
 
         def landing_tables(uid: str) -> set[str]:
             read = [sources[p] for p in parents(uid) if p in sources]
@@ -205,13 +209,11 @@ def after_rejection(registers: Collection[str]) -> Callable[[object], str]:
             through a model reading only landing tables (and seeds); None when it reads anything else."""
             tables = landing_tables(uid)
             for parent in parents(uid):
-                if parent == loads[0] or parent in sources:
+                if parent == loads or parent in sources:
                     continue
                 through = landing_tables(parent)
                 # a seed (a code list) is as the night's build made it; a model could read the loads
-                seeds = {p for p in parents(parent) if getattr(nodes.get(p), "resource_type", None) == "seed"}
-                models = [p for p in parents(parent) if p not in sources and p not in seeds]
-                if not through or models:
+                if not through or any(p not in sources and not is_seed(p) for p in parents(parent)):
                     return None
                 tables |= through
             return tables
@@ -219,7 +221,7 @@ def after_rejection(registers: Collection[str]) -> Callable[[object], str]:
         kept = []
         for uid in sorted(nodes):
             node = nodes[uid]
-            if node.resource_type == "test" or loads[0] not in parents(uid):
+            if node.resource_type == "test" or loads not in parents(uid):
                 continue  # a data test comes with the nodes it tests (dbt's indirect selection)
             if ROWS_IN_FORCE_MACRO in node.depends_on.macros:
                 tables = registers_read(uid)
@@ -236,7 +238,7 @@ def run_dbt(
     build: Path,
     *args: str,
     requests: list[dict] | None = None,
-    select: Callable[[object], str] | None = None,
+    select: str | Callable[[object], str] | None = None,
 ) -> subprocess.CompletedProcess:
     """Run a dbt command on ``build``, asking it for the reports of ``requests`` (see
     write_build_parameters); artefacts and logs go under the data folder. Returns what the
@@ -246,8 +248,8 @@ def run_dbt(
     parse of the project (target/partial_parse.msgpack) only while the profile's connection
     (its path among it) and vars are what they were, and every run builds in a folder of its own.
     So a process parses the project once (a new data folder's first parse is whole, about 7 s;
-    later ones read dbt's saved parse) and its later dbt calls reuse that parse. ``select``: a
-    selection made from that parse (``after_rejection``), given to dbt as ``--select``."""
+    later ones read dbt's saved parse) and its later dbt calls reuse that parse. ``select``: dbt's
+    ``--select``, given as is or made from that parse (``after_rejection``)."""
     write_build_parameters(build, requests)
     common = [
         "--project-dir",
@@ -269,7 +271,8 @@ def run_dbt(
         # printed lines, below) and run_results.json. DBT_LOG_LEVEL_FILE=debug brings it back.
         "DBT_LOG_LEVEL_FILE": os.environ.get("DBT_LOG_LEVEL_FILE", "warn"),
     }
-    command = [args[0], *printing, *args[1:], *common]
+    selection = ["--select", select] if isinstance(select, str) else []
+    command = [args[0], *printing, *args[1:], *selection, *common]
     log.info("Running dbt %s in %s", " ".join(command), build.parent)
     printed: list[str] = []
     with _DBT_LOCK, _in_build_folder(build, env):
@@ -283,11 +286,11 @@ def run_dbt(
             code, parsed = (0, _MANIFESTS[key]) if key in _MANIFESTS else _invoke(["parse", *printing, *common], None, printed)
             if code == 0:
                 _MANIFESTS[key] = parsed
-                if select is not None:
+                if callable(select):
                     command += ["--select", select(parsed)]
                     log.info("dbt selects %s", command[-1])
                 code, _ = _invoke(command, parsed, printed)
-        whole_build = args[0] == "build" and "--select" not in args and select is None and code == 0
+        whole_build = args[0] == "build" and "--select" not in command and code == 0
         _FULL_BUILDS[str(paths.dbt_artifacts)] = (str(build), digest) if whole_build else None
     for line in printed:
         log.info("dbt | %s", line)
@@ -370,11 +373,9 @@ def dbt_build(
     pipeline.report_requests: dicts with reporting_unit_code, period_start, period_end) among them,
     and run their data tests; a failing model or test stops the run. No requests: ``DEFAULT_REQUEST``
     (105, 2023)."""
-    selection = ["--select", select] if isinstance(select, str) else []
-    chosen = select if callable(select) else None
     # dbt's unit tests check the models' logic on fixed inputs, not the night's data: they run in
     # the project's own tests (tests/test_dbt_unit_tests.py), as dbt recommends, not every night.
-    result = run_dbt(paths, build, "build", *selection, "--exclude-resource-type", "unit_test", requests=requests, select=chosen)
+    result = run_dbt(paths, build, "build", "--exclude-resource-type", "unit_test", requests=requests, select=select)
     if result.returncode != 0:
         # 1: nodes ran and some failed (run_results.json is this call's); 2: dbt could not run
         # (a parse or project error: no run_results.json of its own, an older one may be there)

@@ -31,7 +31,7 @@ import pytest
 from ingestion.loader import request_requeue, sha256_of
 from ingestion.parse_batches import DEFAULT_BATCH_FILES
 from pipeline import runlock, stages
-from pipeline.dbt import run_dbt
+from pipeline.dbt import DEFAULT_REQUEST, run_dbt
 from pipeline.paths import DataPaths
 from pipeline.report_requests import EXTRA_ENV
 from reporting.report_document import read_document_text
@@ -537,8 +537,8 @@ def _skipped_then_built_again(paths: DataPaths, folder: Path, rebuilt: set[str])
         con.execute("create schema before_again")
         for uid, relation in relations.items():
             con.execute(f'create table before_again."{uid}" as select * from {relation}')
-    night = [{"reporting_unit_code": "105", "period_start": "2023-01-01", "period_end": "2023-12-31"}]
-    result = run_dbt(again, build, "run", "--select", " ".join(node["name"] for node in skipped.values()), requests=night)
+    night = [DEFAULT_REQUEST]  # the night's report (PERIOD_2023): the city, 2023
+    result = run_dbt(again, build, "run", requests=night, select=" ".join(node["name"] for node in skipped.values()))
     assert result.returncode == 0, result.stdout[-3000:]
     with duckdb.connect(str(build), read_only=True) as con:
         return {
