@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
@@ -99,6 +100,30 @@ def _reading_event_manager() -> type:
     return ReadingEventManager
 
 
+@functools.cache
+def _name_behaviour_flags_from_the_caller() -> None:
+    """dbt-common names the module that declared each behaviour flag (for its warning's text)
+    with ``inspect.stack()``, once per flag every time an adapter is made: every dbt call here.
+    That reads every frame's source lines and looks each frame's module up, a scan of every
+    loaded module for a frame of code with no file (Python's issue 92041). Under Airflow or
+    pytest, with thousands of modules loaded and such frames on the stack, it took 70 ms a dbt
+    call (7 s of CPU over the test suite's hundred calls). This walks the frames to the first
+    one outside dbt-common's module and reads the module's name from its globals: the same name
+    for a caller in a module's file (dbt's adapters), without the scan."""
+    from dbt_common import behavior_flags
+
+    def default_source() -> str:
+        frame = sys._getframe(1)
+        while frame is not None:
+            name = frame.f_globals.get("__name__")
+            if name and name != behavior_flags.__name__:
+                return name
+            frame = frame.f_back
+        return "Unknown"
+
+    behavior_flags.BehaviorFlagRendered._default_source = staticmethod(default_source)
+
+
 def _use_reading_event_manager() -> None:
     from dbt_common.events import event_manager_client
 
@@ -150,6 +175,7 @@ def _invoke(args: list[str], manifest: object | None, printed: list[str]) -> tup
     from dbt.cli.main import dbtRunner
 
     _use_reading_event_manager()
+    _name_behaviour_flags_from_the_caller()
 
     def keep(event) -> None:
         if event.info.level in _PRINTED_LEVELS and event.info.msg:

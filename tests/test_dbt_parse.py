@@ -10,7 +10,7 @@ import re
 import duckdb
 import pytest
 
-from pipeline.dbt import dbt_build, run_dbt
+from pipeline.dbt import _name_behaviour_flags_from_the_caller, dbt_build, run_dbt
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
 
@@ -79,6 +79,25 @@ def test_dbt_runs_in_this_process_reusing_its_parse_and_leaves_each_build_closed
     builds[0].replace(replaced)  # what publish does
     with duckdb.connect(str(replaced), read_only=True) as con:
         assert con.execute("select count(*) from control.report_requests").fetchone()[0] == 1
+
+
+def test_a_behaviour_flag_is_named_for_the_module_that_declared_it_without_reading_the_stack(monkeypatch):
+    """dbt-common names the module that declared a behaviour flag in the flag's warning. Every
+    dbt call makes the adapter's flags again, and dbt-common found that name with
+    ``inspect.stack()``: about 70 ms a call in the test workers. pipeline/dbt.py reads the name
+    from the frames' globals instead (installed on the first dbt call). Here the flags are declared
+    from code with no source file on the stack, the case that made the stack walk slow."""
+    import inspect
+
+    from dbt_common.behavior_flags import Behavior
+
+    _name_behaviour_flags_from_the_caller()
+    monkeypatch.setattr(inspect, "stack", lambda *args, **kwargs: pytest.fail("inspect.stack() was called"))
+    declared: dict[str, Behavior] = {}
+    flags = [{"name": "some_flag", "default": False, "description": "a flag of this test"}]
+    exec(compile("declared['behaviour'] = Behavior(flags, {})", "<string>", "exec"), globals(), locals())
+    event = declared["behaviour"].some_flag._behavior_change_event
+    assert (event.flag_name, event.flag_source) == ("some_flag", __name__)
 
 
 def test_a_dbt_call_that_cannot_run_is_not_reported_as_an_older_run_s_failures(paths):
