@@ -11,12 +11,19 @@ year-to-date report's new cut-off) are built.
 
 The marts do not depend on the date they are built (no ``current_date`` in them); the report
 tables do depend on their request, which is why those are built per request.
+
+A night with new files is told which registers they changed: each register's part of the inputs
+(its rows of the load log and of its landing table) is recorded with the code's digest, and a
+register whose part is the same, built by the same code, holds the same rows in force; dbt then
+builds what the changed registers feed, not every register's marts (``changed_registers``,
+pipeline.dbt.after_new_loads).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 
@@ -73,26 +80,70 @@ def inputs_digest(con: duckdb.DuckDBPyConnection, code: str | None = None) -> st
     return digest.hexdigest()
 
 
+def register_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Each register's part of a build's inputs, by its id (raw._loads.source_id, the name of its
+    landing table): a digest of its rows of the load log, every column (statuses and
+    supersessions among them), and the number of rows of its landing table (rows are only ever
+    added with a load; the count catches a table changed by other means)."""
+    if not _table_exists(con, "raw._loads"):
+        return {}
+    rows = con.execute(
+        "select source_id, md5(string_agg(t::varchar, chr(10) order by t::varchar)) from raw._loads as t group by source_id"
+    ).fetchall()
+    digests = {}
+    for source, loads in rows:
+        table = f"raw.{source}"
+        count = con.execute(f'select count(*) from raw."{source}"').fetchone()[0] if _table_exists(con, table) else None
+        digests[source] = f"{loads}:{count}"
+    return digests
+
+
 def last_build(con: duckdb.DuckDBPyConnection) -> dict | None:
-    """The last validated build recorded in this warehouse: its inputs digest, run and results file."""
+    """The last validated build recorded in this warehouse: its inputs digest, run, results file,
+    and (recorded since builds are narrowed to the registers that changed) its code's digest and
+    its registers' digests (JSON). A warehouse recorded before has None for the last two."""
     if not _table_exists(con, TABLE):
         return None
-    query = f"select inputs_digest, run_id, results_file, built_at from {TABLE} order by built_at desc limit 1"
-    row = con.execute(query).fetchone()
-    return None if row is None else dict(zip(("inputs_digest", "run_id", "results_file", "built_at"), row, strict=True))
+    cursor = con.execute(f"select * from {TABLE} order by built_at desc limit 1")
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    found = dict(zip((column[0] for column in cursor.description), row, strict=True))
+    names = ("inputs_digest", "run_id", "results_file", "built_at", "code_digest", "register_digests")
+    return {name: found.get(name) for name in names}
 
 
 def record(con: duckdb.DuckDBPyConnection, run_id: str, results_file: str | None) -> str:
     """Record that this build, as it now is, passed validation; returns its inputs digest."""
-    digest = inputs_digest(con)
+    code = code_digest()
+    digest = inputs_digest(con, code)
     con.execute("create schema if not exists raw")
     con.execute(
         f"create table if not exists {TABLE} (inputs_digest varchar not null, run_id varchar not null, "
         "results_file varchar, built_at timestamp not null)"
     )
+    con.execute(f"alter table {TABLE} add column if not exists code_digest varchar")
+    con.execute(f"alter table {TABLE} add column if not exists register_digests varchar")
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    con.execute(f"insert into {TABLE} values (?, ?, ?, ?)", [digest, run_id, results_file, now])
+    con.execute(
+        f"insert into {TABLE} (inputs_digest, run_id, results_file, built_at, code_digest, register_digests) "
+        "values (?, ?, ?, ?, ?, ?)",
+        [digest, run_id, results_file, now, code, json.dumps(register_digests(con), sort_keys=True)],
+    )
     return digest
+
+
+def changed_registers(con: duckdb.DuckDBPyConnection) -> set[str] | None:
+    """The registers whose part of the inputs differs from the last validated build's, when that
+    build was made by the same code (dbt project, checks, reader, provinces): the build, a copy of
+    the warehouse it published, holds every other register's marts as this night would build
+    them. None when the whole project must be built: no build recorded, one recorded before
+    registers were, or other code."""
+    last = last_build(con)
+    if last is None or last["register_digests"] is None or last["code_digest"] != code_digest():
+        return None
+    before, now = json.loads(last["register_digests"]), register_digests(con)
+    return {source for source in before.keys() | now.keys() if before.get(source) != now.get(source)}
 
 
 def request_key(request: dict) -> tuple[str, str, str]:

@@ -23,7 +23,7 @@ from ingestion.registry import load_sources
 from ingestion.sandbox import stop_readers
 from pipeline import build_state, duckdb_settings, key_fingerprint, report_requests, runlock
 from pipeline.attribution import attribute
-from pipeline.dbt import REPORT_LAYER, after_rejection, dbt_build, dbt_docs
+from pipeline.dbt import REPORT_LAYER, after_new_loads, after_rejection, dbt_build, dbt_docs
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
 from pipeline.rejection import reject_submissions
@@ -140,11 +140,14 @@ def build_models(paths: DataPaths, build: str, requests: list[dict] | None = Non
     """dbt build (seeds, models, tests, and the report tables of ``requests``), then the dbt docs
     site of what was built. When the build's inputs are those of the last validated build
     (pipeline.build_state: nothing new was loaded, no code changed), the marts are left as they
-    are and only the report tables of requests the warehouse does not hold yet are built."""
+    are and only the report tables of requests the warehouse does not hold yet are built. When
+    only some registers changed, with the same code, dbt builds what those registers feed
+    (``after_new_loads``) and returns their names (``registers_changed``; None: all was built)."""
     with runlock.holding_build(paths, Path(build), "dbt_build"):
         with duckdb.connect(build) as con:
             unchanged = build_state.unchanged_since(con) if requests is not None else None
             missing = build_state.missing_requests(con, requests) if unchanged else None
+            changed = build_state.changed_registers(con) if requests is not None and not unchanged else None
         if unchanged:
             if missing:
                 dbt_build(paths, Path(build), missing, select=REPORT_LAYER)
@@ -161,10 +164,16 @@ def build_models(paths: DataPaths, build: str, requests: list[dict] | None = Non
                 # the requests whose report tables this run built: only their documents are written again
                 "report_requests_built": [build_state.request_key(r) for r in missing],
             }
-        dbt_build(paths, Path(build), requests)
+        if changed is None:
+            dbt_build(paths, Path(build), requests)
+        else:
+            log.info("Registers changed since the last validated build: %s; dbt builds what they feed", sorted(changed))
+            dbt_build(paths, Path(build), requests, select=after_new_loads(changed))
         site = dbt_docs(paths, Path(build), requests)
     log.info("dbt docs: %s", site)
-    return {"build": build, "dbt_docs": str(site), "unchanged_since": None}
+    # the registers the build was narrowed to (None: the whole project was built)
+    registers = sorted(changed) if changed is not None else None
+    return {"build": build, "dbt_docs": str(site), "unchanged_since": None, "registers_changed": registers}
 
 
 def start_report_build(paths: DataPaths, run_id: str) -> dict:

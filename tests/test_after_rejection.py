@@ -1,9 +1,11 @@
-"""What dbt builds again after validation rejects submissions (pipeline.dbt.after_rejection).
+"""What dbt builds again after validation rejects submissions (pipeline.dbt.after_rejection), and
+what a night's new files make it build (pipeline.dbt.after_new_loads).
 
 The rule, on a small project graph of the shape dbt parses: the rejected registers' rows in force
 and everything after them, every other reader of the loads, nothing of the other registers. The
 troubled-nights scenario (tests/test_e2e.py) runs it on the real project and builds what it
-skipped again to show nothing there changed.
+skipped again to show nothing there changed; the nightly-2023 scenario does the same after a
+night with one new workbook.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from pipeline.dbt import ROWS_IN_FORCE_MACRO, after_rejection
+from pipeline.dbt import REPORT_LAYER, ROWS_IN_FORCE_MACRO, after_new_loads, after_rejection
 
 LOADS = "model.p.stg_landing__loads"
 
@@ -30,7 +32,8 @@ def _rows_in_force(name: str, *parents: str) -> SimpleNamespace:
 
 
 def _project() -> SimpleNamespace:
-    sources = {f"source.p.landing.{t}": _source("landing", t) for t in ("_loads", "award", "petition_handling", "inspection")}
+    tables = ("_loads", "_rejections", "award", "petition_handling", "inspection")
+    sources = {f"source.p.landing.{t}": _source("landing", t) for t in tables}
     sources["source.p.reference.units"] = _source("reference", "units")
     # a source named otherwise than its table: matched by its table (the register's id)
     sources["source.p.landing.schools"] = _source("landing", "schools", "school_network")
@@ -97,3 +100,28 @@ def test_a_project_without_the_loads_model_says_so():
     project.nodes = {uid: node for uid, node in project.nodes.items() if uid != LOADS}
     with pytest.raises(RuntimeError, match="no stg_landing__loads model"):
         after_rejection({"award"})(project)
+
+
+def test_a_night_with_new_files_builds_their_registers_branch_the_refused_files_and_the_report_layer():
+    project = _project()
+    selected = after_new_loads({"petition_handling"})(project).split()
+    # what a rejection of the same register would build again, the same way
+    assert (
+        selected[: len(after_rejection({"petition_handling"})(project).split())]
+        == after_rejection({"petition_handling"})(project).split()
+    )
+    # the register's landing table and what reads it (its staging model, were it a table, and its tests)
+    assert "source:landing.petition_handling+" in selected
+    # the files refused (raw._rejections) are read afresh every night that changed anything
+    assert "source:landing._rejections+" in selected
+    # the report layer: the night's requests may be new
+    assert selected[-1] == REPORT_LAYER
+    # the load log is selected through the loads model (after_rejection), not as a source: that
+    # would select every register's rows in force
+    assert not any(s.startswith("source:landing._loads") for s in selected)
+    # other registers' tables are left alone
+    assert not {"source:landing.award+", "source:landing.inspection+", "int_awards__current+"} & set(selected)
+    # a register is named by its table, as the loads name it; a night that only refused files
+    # builds the loads' other readers, the refusals and the report layer
+    assert "source:landing.schools+" in after_new_loads({"school_network"})(project).split()
+    assert not any("schools" in s for s in after_new_loads(set())(project).split())
