@@ -36,8 +36,9 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 	{ $(BIN)/pip install --quiet uv==$(UV_VERSION) \
 		&& $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock \
 		&& $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .; } \
-	|| { echo "uv failed: installing with pip instead"; \
-		$(BIN)/pip install --quiet -r requirements.lock && $(BIN)/pip install --quiet --no-deps -e .; }
+	|| { echo "uv failed: installing with pip instead, in a new virtualenv"; \
+		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) \
+		&& $(BIN)/pip install --quiet -r requirements.lock && $(BIN)/pip install --quiet --no-deps -e .; }
 	touch $@
 
 venv: $(BIN)/.installed

@@ -7,7 +7,8 @@ Celery workers sharing the data folder) reads each batch into the parse cache `l
 → **ingest**, the single writer, loads them in bulk into a staging copy of the warehouse (bad
 files are quarantined with an error report, the rest go on)
 → **dbt_build** the staging, intermediate and mart models and run their tests (skipped with
-validation when nothing changed since the last validated build: pipeline/build_state.py) → **validate**
+validation when nothing changed since the last validated build, narrowed to what the changed
+registers feed when only some did: pipeline/build_state.py) → **validate**
 with the Great Expectations suites (a workbook whose rows fail a check is rejected, its clerk
 gets a report, and the rest goes on) → **publish** the staging copy atomically as
 `data/warehouse.duckdb` → **report**: the figures of the annual report for the chosen period,

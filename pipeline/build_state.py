@@ -13,10 +13,12 @@ The marts do not depend on the date they are built (no ``current_date`` in them)
 tables do depend on their request, which is why those are built per request.
 
 A night with new files is told which registers they changed: each register's part of the inputs
-(its rows of the load log and of its landing table) is recorded with the code's digest, and a
-register whose part is the same, built by the same code, holds the same rows in force; dbt then
-builds what the changed registers feed, not every register's marts (``changed_registers``,
-pipeline.dbt.after_new_loads).
+(its rows of the load log and of its landing table) is recorded beside the build, in
+``raw._build_registers``, with the digest of the code that built the marts; a register whose part
+is the same, built by the same code, holds the same rows in force, and dbt builds what the changed
+registers feed, not every register's marts (``changed_registers``, pipeline.dbt.after_new_loads).
+A run records only marts it built itself: a reports-only run (the laichau_reports DAG) records
+nothing. ``LAICHAU_FULL_BUILD=1`` makes a night build the whole project whatever was recorded.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import hashlib
 import json
 import logging
 import os
+from pathlib import Path
 
 import duckdb
 
@@ -34,6 +37,10 @@ from pipeline.paths import EXPECTATIONS_DIR
 log = logging.getLogger(__name__)
 
 TABLE = "raw._builds"
+# each register's part of a recorded build's inputs (a table of its own: raw._builds keeps the
+# columns earlier versions of the pipeline insert, so going back to one still records its builds)
+REGISTERS_TABLE = "raw._build_registers"
+FULL_BUILD_ENV = "LAICHAU_FULL_BUILD"
 # The logs whose every row decides what the marts hold. raw._arrivals is not among them: a file
 # seen again with the same bytes changes nothing (a re-sent file that becomes current again
 # changes raw._loads).
@@ -59,12 +66,26 @@ def _files_digest(folder) -> str:
 
 def code_digest() -> str:
     """The code and configuration a build is made with: dbt project, GX suites and checks, the
-    workbook reader, the deployment's provinces (the build's control.deployment_provinces)."""
+    workbook reader, the deployment's provinces (the build's control.deployment_provinces, as
+    resolved: the variable or the default), DuckDB's version, and the pipeline's modules that write
+    the build's parameters and choose what dbt builds (pipeline/dbt.py, this module)."""
+    import duckdb as duckdb_package
+
     from ingestion.loader import reader_version
     from pipeline.dbt import project_digest
-    from reference.deployment import PROVINCES_ENV
+    from reference.deployment import deployment_provinces
 
-    parts = [project_digest(), _files_digest(EXPECTATIONS_DIR), reader_version(), os.environ.get(PROVINCES_ENV, "")]
+    selection = hashlib.sha256()
+    for module in ("dbt.py", "build_state.py"):
+        selection.update((Path(__file__).parent / module).read_bytes())
+    parts = [
+        project_digest(),
+        _files_digest(EXPECTATIONS_DIR),
+        reader_version(),
+        ",".join(deployment_provinces()),
+        duckdb_package.__version__,
+        selection.hexdigest(),
+    ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -84,11 +105,12 @@ def register_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Each register's part of a build's inputs, by its id (raw._loads.source_id, the name of its
     landing table): a digest of its rows of the load log, every column (statuses and
     supersessions among them), and the number of rows of its landing table (rows are only ever
-    added with a load; the count catches a table changed by other means)."""
+    added with a load: the count is a cheap guard against a table changed by other means, not a
+    digest of its rows)."""
     if not _table_exists(con, "raw._loads"):
         return {}
     rows = con.execute(
-        "select source_id, md5(string_agg(t::varchar, chr(10) order by t::varchar)) from raw._loads as t group by source_id"
+        "select source_id, md5(string_agg(to_json(t)::varchar, chr(10) order by load_id)) from raw._loads as t group by source_id"
     ).fetchall()
     digests = {}
     for source, loads in rows:
@@ -99,50 +121,55 @@ def register_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def last_build(con: duckdb.DuckDBPyConnection) -> dict | None:
-    """The last validated build recorded in this warehouse: its inputs digest, run, results file,
-    and (recorded since builds are narrowed to the registers that changed) its code's digest and
-    its registers' digests (JSON). A warehouse recorded before has None for the last two."""
+    """The last validated build recorded in this warehouse: its inputs digest, run and results file."""
     if not _table_exists(con, TABLE):
         return None
-    cursor = con.execute(f"select * from {TABLE} order by built_at desc limit 1")
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    found = dict(zip((column[0] for column in cursor.description), row, strict=True))
-    names = ("inputs_digest", "run_id", "results_file", "built_at", "code_digest", "register_digests")
-    return {name: found.get(name) for name in names}
+    query = f"select inputs_digest, run_id, results_file, built_at from {TABLE} order by built_at desc limit 1"
+    row = con.execute(query).fetchone()
+    return None if row is None else dict(zip(("inputs_digest", "run_id", "results_file", "built_at"), row, strict=True))
 
 
-def record(con: duckdb.DuckDBPyConnection, run_id: str, results_file: str | None) -> str:
-    """Record that this build, as it now is, passed validation; returns its inputs digest."""
-    code = code_digest()
+def record(con: duckdb.DuckDBPyConnection, run_id: str, results_file: str | None, code: str | None = None) -> str:
+    """Record that this build, as it now is, passed validation, its marts built by ``code`` (the
+    digest build_models took before dbt ran; default: this process's code); returns its inputs
+    digest."""
+    code = code or code_digest()
     digest = inputs_digest(con, code)
     con.execute("create schema if not exists raw")
     con.execute(
         f"create table if not exists {TABLE} (inputs_digest varchar not null, run_id varchar not null, "
         "results_file varchar, built_at timestamp not null)"
     )
-    con.execute(f"alter table {TABLE} add column if not exists code_digest varchar")
-    con.execute(f"alter table {TABLE} add column if not exists register_digests varchar")
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     con.execute(
-        f"insert into {TABLE} (inputs_digest, run_id, results_file, built_at, code_digest, register_digests) "
-        "values (?, ?, ?, ?, ?, ?)",
-        [digest, run_id, results_file, now, code, json.dumps(register_digests(con), sort_keys=True)],
+        f"create table if not exists {REGISTERS_TABLE} (run_id varchar not null, built_at timestamp not null, "
+        "code_digest varchar not null, register_digests varchar not null)"
     )
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    con.execute(f"insert into {TABLE} values (?, ?, ?, ?)", [digest, run_id, results_file, now])
+    registers = json.dumps(register_digests(con), sort_keys=True)
+    con.execute(f"insert into {REGISTERS_TABLE} values (?, ?, ?, ?)", [run_id, now, code, registers])
     return digest
 
 
-def changed_registers(con: duckdb.DuckDBPyConnection) -> set[str] | None:
-    """The registers whose part of the inputs differs from the last validated build's, when that
-    build was made by the same code (dbt project, checks, reader, provinces): the build, a copy of
-    the warehouse it published, holds every other register's marts as this night would build
-    them. None when the whole project must be built: no build recorded, one recorded before
-    registers were, or other code."""
+def changed_registers(con: duckdb.DuckDBPyConnection, code: str | None = None) -> set[str] | None:
+    """The registers whose part of the inputs differs from the last validated build's, when its
+    marts were built by the same code as this night's (``code``; default: this process's): the
+    build, a copy of the warehouse that build published, holds every other register's marts as
+    this night would build them. None when the whole project must be built: no build recorded,
+    the last one recorded without its registers (by an earlier version), other code, or
+    ``LAICHAU_FULL_BUILD=1``."""
     last = last_build(con)
-    if last is None or last["register_digests"] is None or last["code_digest"] != code_digest():
+    if last is None or os.environ.get(FULL_BUILD_ENV, "").strip() not in {"", "0"}:
         return None
-    before, now = json.loads(last["register_digests"]), register_digests(con)
+    if not _table_exists(con, REGISTERS_TABLE):
+        return None
+    row = con.execute(
+        f"select code_digest, register_digests from {REGISTERS_TABLE} where run_id = ? and built_at = ?",
+        [last["run_id"], last["built_at"]],
+    ).fetchone()
+    if row is None or row[0] != (code or code_digest()):
+        return None
+    before, now = json.loads(row[1]), register_digests(con)
     return {source for source in before.keys() | now.keys() if before.get(source) != now.get(source)}
 
 

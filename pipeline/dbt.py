@@ -266,9 +266,11 @@ def after_new_loads(registers: Collection[str]) -> Callable[[object], str]:
     changed. It is ``after_rejection``'s selection (the loads model and what reads it, but the
     other registers' rows in force and what only they feed), with each changed register's
     landing table and everything after it, every reader of the other bookkeeping tables (files
-    refused: ``_rejections``) with everything after it, and the report layer (the night's
-    requests may not have been built before). Seeds and the reference dimensions are as the last
-    build made them: the same code made them from the same files."""
+    refused: ``_rejections``) with everything after it, every source without what reads it (for
+    its tests: the loads' unique ids, the control tables, each register's link to its loads), and
+    the report layer (the night's requests may not have been built before). Seeds and the
+    reference dimensions are as the last build made them: the same code made them from the same
+    files."""
     changed = set(registers)
     through_loads = after_rejection(changed)
 
@@ -276,13 +278,14 @@ def after_new_loads(registers: Collection[str]) -> Callable[[object], str]:
         nodes, sources = manifest.nodes, manifest.sources
         loads = next((node for node in nodes.values() if node.resource_type == "model" and node.name == LOADS_MODEL), None)
         read_by_loads = set(loads.depends_on.nodes) if loads is not None else set()
-        landing = []
+        landing, tested = [], []
         for uid in sorted(sources):
             source = sources[uid]
             table = source.identifier or source.name
             if source.source_name == "landing" and uid not in read_by_loads and (table in changed or table.startswith("_")):
                 landing.append(f"source:{source.source_name}.{source.name}+")
-        return " ".join([through_loads(manifest), *landing, REPORT_LAYER])
+            tested.append(f"source:{source.source_name}.{source.name}")
+        return " ".join([through_loads(manifest), *landing, *tested, REPORT_LAYER])
 
     return select
 

@@ -144,10 +144,11 @@ def build_models(paths: DataPaths, build: str, requests: list[dict] | None = Non
     only some registers changed, with the same code, dbt builds what those registers feed
     (``after_new_loads``) and returns their names (``registers_changed``; None: all was built)."""
     with runlock.holding_build(paths, Path(build), "dbt_build"):
+        code = build_state.code_digest()  # the code dbt builds with: validate records it
         with duckdb.connect(build) as con:
             unchanged = build_state.unchanged_since(con) if requests is not None else None
             missing = build_state.missing_requests(con, requests) if unchanged else None
-            changed = build_state.changed_registers(con) if requests is not None and not unchanged else None
+            changed = build_state.changed_registers(con, code) if requests is not None and not unchanged else None
         if unchanged:
             if missing:
                 dbt_build(paths, Path(build), missing, select=REPORT_LAYER)
@@ -173,7 +174,13 @@ def build_models(paths: DataPaths, build: str, requests: list[dict] | None = Non
     log.info("dbt docs: %s", site)
     # the registers the build was narrowed to (None: the whole project was built)
     registers = sorted(changed) if changed is not None else None
-    return {"build": build, "dbt_docs": str(site), "unchanged_since": None, "registers_changed": registers}
+    return {
+        "build": build,
+        "dbt_docs": str(site),
+        "unchanged_since": None,
+        "registers_changed": registers,
+        "code_digest": code,
+    }
 
 
 def start_report_build(paths: DataPaths, run_id: str) -> dict:
@@ -257,8 +264,14 @@ def validate(paths: DataPaths, build: str, run_id: str, requests: list[dict] | N
             rejected += rejecting
             dbt_build(paths, Path(build), requests, select=after_rejection({r["source"] for r in rejecting}))
     results_file = next(iter(results_files(paths, run_id)), None)
-    with runlock.holding_build(paths, Path(build), "validate"), duckdb.connect(build) as con:
-        build_state.record(con, run_id, str(results_file) if results_file else None)
+    if built is not None and "code_digest" not in built:
+        # a reports-only run (build_report_tables): the marts are an earlier run's, maybe of other
+        # code; recording them as this code's would let a later night skip or narrow on them
+        log.info("This run built no marts: its validation is not recorded as a build")
+    else:
+        with runlock.holding_build(paths, Path(build), "validate"), duckdb.connect(build) as con:
+            code = built.get("code_digest") if built else None
+            build_state.record(con, run_id, str(results_file) if results_file else None, code)
     return {
         "build": build,
         "checks": len(results),

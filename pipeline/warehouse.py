@@ -9,7 +9,7 @@ leaves the last good warehouse untouched.
 Builds are per run (``build/<stage>-<run>/``) and only one run builds at a time (pipeline/runlock.py).
 A run clears its own earlier attempt and the folders of dead runs, never a live run's build.
 
-dbt drops and recreates its tables in the build on every rebuild night, and DuckDB keeps the
+dbt drops and recreates the tables it builds on a rebuild night, and DuckDB keeps the
 dropped tables' blocks in the file as free blocks (neither ``CHECKPOINT`` nor ``VACUUM`` gives
 them back): on the sample the published file went from 22 MiB to 39-41 MiB on the second night,
 45% of its blocks free. When at least ``COMPACT_FREE_SHARE`` of the build's blocks are free,

@@ -37,13 +37,27 @@ def con(tmp_path):
         yield con
 
 
-def test_nothing_is_narrowed_before_a_build_is_recorded_or_when_the_code_changed(con, monkeypatch):
+def test_nothing_is_narrowed_before_a_build_is_recorded_for_other_code_or_when_asked(con, monkeypatch):
     assert build_state.changed_registers(con) is None  # no build recorded: the whole project
     build_state.record(con, "night-1", None)
     assert build_state.changed_registers(con) == set()  # nothing changed (unchanged_since says so too)
     assert build_state.unchanged_since(con)["run_id"] == "night-1"
     monkeypatch.setenv("LAICHAU_PROVINCES", "12,01")  # the deployment's provinces are part of the code
     assert build_state.changed_registers(con) is None
+    monkeypatch.delenv("LAICHAU_PROVINCES")
+    monkeypatch.setenv("LAICHAU_FULL_BUILD", "1")  # the operator's way to have the whole project built
+    assert build_state.changed_registers(con) is None
+    monkeypatch.setenv("LAICHAU_FULL_BUILD", "0")
+    assert build_state.changed_registers(con) == set()
+
+
+def test_the_code_recorded_is_the_code_that_built_the_marts(con):
+    """build_models takes the code's digest before dbt runs and validate records that one: a
+    deployment between the two must not make the old code's marts count as the new code's."""
+    build_state.record(con, "night-1", None, code="the code dbt built with")
+    assert build_state.changed_registers(con, code="the code dbt built with") == set()
+    assert build_state.changed_registers(con, code="the code deployed since") is None
+    assert build_state.changed_registers(con) is None  # this process's code is neither
 
 
 def test_a_register_changes_with_a_new_load_a_supersession_a_status_or_its_landing_rows(con):
@@ -65,15 +79,17 @@ def test_a_register_changes_with_a_new_load_a_supersession_a_status_or_its_landi
     assert build_state.changed_registers(con) == {"petition_handling", "inspection"}
 
 
-def test_a_warehouse_recorded_before_registers_were_is_built_whole_once_then_narrowed(con):
-    con.execute(
-        "create table raw._builds (inputs_digest varchar not null, run_id varchar not null, "
-        "results_file varchar, built_at timestamp not null)"
-    )
-    con.execute("insert into raw._builds values ('old', 'night-0', null, timestamp '2024-01-01')")
-    assert build_state.last_build(con)["register_digests"] is None
-    assert build_state.changed_registers(con) is None
-    build_state.record(con, "night-1", None)  # adds the columns
-    assert build_state.last_build(con)["run_id"] == "night-1"
+def test_a_build_recorded_by_an_earlier_version_is_built_whole_and_an_earlier_version_can_still_record(con):
+    """raw._builds keeps its four columns: a build recorded by a version that did not record the
+    registers (before, or after going back to one) makes the next night build everything."""
+    build_state.record(con, "night-1", None)
     _load(con, "r2", "citizen_reception", 1)
+    assert build_state.changed_registers(con) == {"citizen_reception"}
+    # what an earlier version of record() inserts
+    con.execute("insert into raw._builds values ('old', 'night-2', null, timestamp '2999-01-01')")
+    assert build_state.last_build(con)["run_id"] == "night-2"
+    assert build_state.changed_registers(con) is None
+    # the earlier version's record gone (its row dated in the future here, to stay the latest),
+    # this version's record is the last one again, registers and all
+    con.execute("delete from raw._builds where run_id = 'night-2'")
     assert build_state.changed_registers(con) == {"citizen_reception"}

@@ -88,3 +88,26 @@ def test_a_first_deployment_validates_and_publishes(data_dir):
         sent = con.execute("select count(*) filter (where submitted), count(*) from report.completeness").fetchone()
     assert sent[0] == 1 and sent[1] > 1
     assert Path(paths.reports / "105_2023-01-01_2023-12-31").exists()
+
+
+def test_a_reports_only_run_validates_without_recording_a_build(sample_build, tmp_path):
+    """The laichau_reports DAG builds only the report layer on the published marts. When it has to
+    validate (the code changed since the nightly), what it validated is not recorded as a build of
+    this code: the next nightly must still build the marts with the new code, not narrow to the
+    registers that changed (pipeline.build_state.changed_registers)."""
+    _, build = sample_build
+    paths = DataPaths(tmp_path / "data")
+    copy = staged_copy(build, paths, "reports")
+
+    def recorded() -> list:
+        with duckdb.connect(str(copy), read_only=True) as con:
+            exists = con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = '_builds'")
+            return con.execute("select run_id from raw._builds").fetchall() if exists.fetchone()[0] else []
+
+    before = recorded()
+    validated = stages.validate(paths, str(copy), "reports", built={"build": str(copy), "unchanged_since": None})
+    assert validated["checks"] > 0 and validated["rejected"] == []
+    assert recorded() == before
+    # the nightly's validation of the same build (build_models' result names the code) is recorded
+    stages.validate(paths, str(copy), "nightly", built={"build": str(copy), "unchanged_since": None, "code_digest": "c"})
+    assert recorded() == [*before, ("nightly",)]
