@@ -192,9 +192,10 @@ def missing_requests(con: duckdb.DuckDBPyConnection, requests: list[dict]) -> li
     return [r for r in requests if request_key(r) not in held]
 
 
-def unchanged_since(con: duckdb.DuckDBPyConnection) -> dict | None:
-    """The recorded build whose inputs equal this build's, or None when something changed."""
+def unchanged_since(con: duckdb.DuckDBPyConnection, code: str | None = None) -> dict | None:
+    """The recorded build whose inputs equal this build's (its code: ``code``, default this
+    process's), or None when something changed."""
     last = last_build(con)
-    if last is None or last["inputs_digest"] != inputs_digest(con):
+    if last is None or last["inputs_digest"] != inputs_digest(con, code):
         return None
     return last

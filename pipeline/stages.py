@@ -146,7 +146,7 @@ def build_models(paths: DataPaths, build: str, requests: list[dict] | None = Non
     with runlock.holding_build(paths, Path(build), "dbt_build"):
         code = build_state.code_digest()  # the code dbt builds with: validate records it
         with duckdb.connect(build) as con:
-            unchanged = build_state.unchanged_since(con) if requests is not None else None
+            unchanged = build_state.unchanged_since(con, code) if requests is not None else None
             missing = build_state.missing_requests(con, requests) if unchanged else None
             changed = build_state.changed_registers(con, code) if requests is not None and not unchanged else None
         if unchanged:
