@@ -195,6 +195,14 @@ def _invoke(args: list[str], manifest: object | None, printed: list[str]) -> tup
     return (0 if outcome.success else 1), outcome.result
 
 
+def _loads_model(nodes: dict) -> str:
+    """The id of the loads model among a parsed project's nodes: what a selection of changed loads starts from."""
+    loads = next((uid for uid, node in nodes.items() if node.resource_type == "model" and node.name == LOADS_MODEL), None)
+    if loads is None:
+        raise RuntimeError(f"the dbt project has no {LOADS_MODEL} model: nothing tells what a change of loads changes")
+    return loads
+
+
 def after_rejection(registers: Collection[str]) -> Callable[[object], str]:
     """dbt's selection, in a parsed project, of what rejecting loads of ``registers`` (the
     registers' ids: their landing tables) changes: the loads model, then every node reading it and
@@ -216,9 +224,7 @@ def after_rejection(registers: Collection[str]) -> Callable[[object], str]:
 
     def select(manifest) -> str:
         nodes, sources = manifest.nodes, manifest.sources
-        loads = next((uid for uid, node in nodes.items() if node.resource_type == "model" and node.name == LOADS_MODEL), None)
-        if loads is None:
-            raise RuntimeError(f"the dbt project has no {LOADS_MODEL} model: nothing tells what a rejection changes")
+        loads = _loads_model(nodes)
 
         def parents(uid: str) -> list[str]:  # a seed's or a source's depends on no node
             return list(getattr(getattr(nodes.get(uid), "depends_on", None), "nodes", []))
@@ -275,9 +281,8 @@ def after_new_loads(registers: Collection[str]) -> Callable[[object], str]:
     through_loads = after_rejection(changed)
 
     def select(manifest) -> str:
-        nodes, sources = manifest.nodes, manifest.sources
-        loads = next((node for node in nodes.values() if node.resource_type == "model" and node.name == LOADS_MODEL), None)
-        read_by_loads = set(loads.depends_on.nodes) if loads is not None else set()
+        sources = manifest.sources
+        read_by_loads = set(manifest.nodes[_loads_model(manifest.nodes)].depends_on.nodes)
         landing, tested = [], []
         for uid in sorted(sources):
             source = sources[uid]

@@ -547,14 +547,16 @@ def _skipped_then_built_again(
     Zeros say what it skipped did not depend on what changed. Views are built again too but not
     compared: they read their inputs as they are."""
     manifest = json.loads((paths.dbt_artifacts / "target" / "manifest.json").read_text(encoding="utf-8"))
-    after_loads, todo = set(), ["model.laichau.stg_landing__loads"]
-    while todo:
-        for child in manifest["child_map"][todo.pop()]:
-            if not child.startswith(("test.", "unit_test.")) and child not in after_loads:
-                after_loads.add(child)
-                todo.append(child)
-    models = {uid for uid, node in manifest["nodes"].items() if node["resource_type"] == "model"}
-    skipped = {uid: manifest["nodes"][uid] for uid in sorted((models if every_model else after_loads) - rebuilt)}
+    if every_model:
+        scope = {uid for uid, node in manifest["nodes"].items() if node["resource_type"] == "model"}
+    else:
+        scope, todo = set(), ["model.laichau.stg_landing__loads"]
+        while todo:
+            for child in manifest["child_map"][todo.pop()]:
+                if not child.startswith(("test.", "unit_test.")) and child not in scope:
+                    scope.add(child)
+                    todo.append(child)
+    skipped = {uid: manifest["nodes"][uid] for uid in sorted(scope - rebuilt)}
     again = DataPaths(folder)
     build = again.build_dir / "check" / paths.warehouse.name
     build.parent.mkdir(parents=True)
