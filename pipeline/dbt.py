@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import importlib.metadata
 import json
@@ -124,6 +125,83 @@ def _name_behaviour_flags_from_the_caller() -> None:
     behavior_flags.BehaviorFlagRendered._default_source = staticmethod(default_source)
 
 
+@functools.cache
+def _build_event_messages_when_read() -> None:
+    """dbt turns every event into a protobuf message where the event is made (``ParseDict`` of
+    its fields), before anything decides whether the event is read. Most are not: the debug
+    events of every query of every node, dropped by the reading event manager above. That
+    conversion was about 6% of a build's CPU (measured 28/11/2026 on the sample). Here an
+    event keeps its fields and makes its message the first time something reads it (a logger,
+    a callback, an attribute): the same message, made the same way, errors included."""
+    from dbt_common.events.base_types import BaseEvent
+
+    make_message = BaseEvent.__init__
+
+    def __init__(self, *args, **kwargs) -> None:
+        object.__setattr__(self, "_fields", (args, kwargs))
+
+    def message(self):
+        state = self.__dict__
+        if "pb_msg" not in state:
+            if "_fields" not in state:  # made without __init__ (copy's new object): nothing to read yet
+                raise AttributeError("pb_msg")
+            args, kwargs = state["_fields"]
+            make_message(self, *args, **kwargs)
+            state.pop("_fields", None)
+        return state["pb_msg"]
+
+    def __getattr__(self, key: str):
+        if key == "_fields":
+            raise AttributeError(key)
+        made = message(self)
+        return made if key == "pb_msg" else getattr(made, key)
+
+    def __setattr__(self, key: str, value) -> None:
+        if key == "pb_msg":
+            object.__setattr__(self, key, value)
+        else:
+            setattr(message(self), key, value)
+
+    BaseEvent.__init__ = __init__
+    BaseEvent.__getattr__ = __getattr__
+    BaseEvent.__setattr__ = __setattr__
+
+
+# the Jinja sources compiled at most once per process (see _compile_each_template_once)
+_COMPILED_LIMIT = 20_000
+
+
+@functools.cache
+def _compile_each_template_once() -> None:
+    """dbt renders a node's SQL, and each of its data tests' arguments, by compiling the text into
+    a new Jinja template every time: the same texts at every build of a process, and the same
+    arguments for the tests of one model. Compiling was about 8% of a build's CPU. Here the
+    compiled code is kept per text and per kind of environment (dbt's text or native one: the
+    environment dbt makes for rendering depends on nothing else), and each call still gets a
+    template of its own, in an environment of its own, with its own context. Rendering at parse
+    time (an environment that records the node's undefined names) is left as dbt does it."""
+    from dbt.clients import jinja as dbt_jinja
+    from dbt_common.clients import jinja as common_jinja
+
+    compile_anew = dbt_jinja.get_template
+    compiled: dict[tuple[bool, str], object] = {}
+
+    def get_template(string, ctx, node=None, capture_macros: bool = False, native: bool = False):
+        if capture_macros:
+            return compile_anew(string, ctx, node, capture_macros=capture_macros, native=native)
+        with common_jinja.catch_jinja(node):
+            environment = common_jinja.get_environment(node, capture_macros, native=native)
+            key = (native, str(string))
+            code = compiled.get(key)
+            if code is None:
+                if len(compiled) >= _COMPILED_LIMIT:
+                    compiled.clear()
+                code = compiled[key] = environment.compile(key[1])
+            return environment.template_class.from_code(environment, code, environment.make_globals(ctx), None)
+
+    dbt_jinja.get_template = get_template
+
+
 def _use_reading_event_manager() -> None:
     from dbt_common.events import event_manager_client
 
@@ -176,6 +254,8 @@ def _invoke(args: list[str], manifest: object | None, printed: list[str]) -> tup
 
     _use_reading_event_manager()
     _name_behaviour_flags_from_the_caller()
+    _build_event_messages_when_read()
+    _compile_each_template_once()
 
     def keep(event) -> None:
         if event.info.level in _PRINTED_LEVELS and event.info.msg:
@@ -343,11 +423,11 @@ def run_dbt(
         if args[0] == "parse":  # always dbt's own parse; kept when it is the plain one
             code, parsed = _invoke(command, None, printed)
             if args == ("parse",) and code == 0:
-                _MANIFESTS[key] = parsed
+                _keep_parse(key, parsed)
         else:
             code, parsed = (0, _MANIFESTS[key]) if key in _MANIFESTS else _invoke(["parse", *printing, *common], None, printed)
             if code == 0:
-                _MANIFESTS[key] = parsed
+                _keep_parse(key, parsed)
                 if callable(select):
                     command += ["--select", select(parsed)]
                     log.info("dbt selects %s", command[-1])
@@ -357,6 +437,19 @@ def run_dbt(
     for line in printed:
         log.info("dbt | %s", line)
     return subprocess.CompletedProcess(["dbt", *command], code, "\n".join(printed), "")
+
+
+def _keep_parse(key: tuple[str, str], parsed: object) -> None:
+    """Keep a parse for the process's later dbt calls, and leave what the process holds by then
+    out of Python's cyclic garbage collector: the parse (some 30,000 objects the collector tracks,
+    holding many more) lives as long as the process, and each full collection walked it again, about 7% of a build's CPU on
+    the sample (measured 28/11/2026). The garbage made so far is collected first; reference
+    counting still frees what is frozen, only a cycle among it stays until the process ends."""
+    if _MANIFESTS.get(key) is parsed:
+        return
+    _MANIFESTS[key] = parsed
+    gc.collect()
+    gc.freeze()
 
 
 def write_build_parameters(build: Path, requests: list[dict] | None = None) -> None:

@@ -4,13 +4,20 @@ they are asked for (pipeline/dbt.py). Real dbt runs, read through dbt's own debu
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 
 import duckdb
 import pytest
 
-from pipeline.dbt import _name_behaviour_flags_from_the_caller, dbt_build, run_dbt
+from pipeline.dbt import (
+    _build_event_messages_when_read,
+    _compile_each_template_once,
+    _name_behaviour_flags_from_the_caller,
+    dbt_build,
+    run_dbt,
+)
 from pipeline.errors import DataCheckFailed
 from pipeline.paths import DataPaths
 
@@ -37,8 +44,11 @@ def paths(tmp_path, monkeypatch) -> DataPaths:
 
 
 def test_the_saved_parse_holds_across_builds_and_requests(paths):
+    frozen = gc.get_freeze_count()
     code, out, first = parse(paths, "build-night1", None)
     assert code == 0, out[-3000:]
+    # the parse the process keeps is left out of the garbage collector's walks (pipeline/dbt.py)
+    assert gc.get_freeze_count() > frozen + 10_000
     assert FULL_PARSE.search(first)  # a new data folder parses the project once
     # the parse a process keeps is compiled into in place, which dbt cannot do twice for a model
     # reading an ephemeral model (pipeline/dbt.py): the project has none
@@ -134,6 +144,13 @@ def test_each_reader_of_dbt_s_events_gets_what_it_reads_at_its_level(tmp_path, m
         "msg_from_base_event",
         lambda e, level=None: made.append((level or e.level_tag()).value) or to_message(e, level),
     )
+    from dbt_common.events import base_types
+
+    _build_event_messages_when_read()
+    events, conversions = [], []  # every event made, and each protobuf message made of one
+    lazy_init, parse_dict = base_types.BaseEvent.__init__, base_types.ParseDict
+    monkeypatch.setattr(base_types.BaseEvent, "__init__", lambda self, *a, **k: events.append(1) or lazy_init(self, *a, **k))
+    monkeypatch.setattr(base_types, "ParseDict", lambda fields, message: conversions.append(1) or parse_dict(fields, message))
     formatted = []  # the level and name of each event a dbt logger formatted into a line
     to_line = _TextLogger.create_line
     monkeypatch.setattr(
@@ -160,6 +177,68 @@ def test_each_reader_of_dbt_s_events_gets_what_it_reads_at_its_level(tmp_path, m
         # and the file log formats warnings and dbt's output only, not every info event
         assert ("warn", "JinjaLogWarning") in formatted and ("info", "CompiledNode") in formatted
         assert {level for level, name in formatted if name != "CompiledNode"} == {"warn"}, formatted
+        # an event nobody reads is never turned into its protobuf message either
+        assert len(made) <= len(conversions) < len(events) / 2, (len(made), len(conversions), len(events))
     else:
         assert any("running dbt with arguments" in line for line in debug_lines) and started
         assert "debug" in made
+
+
+def test_an_event_makes_its_message_when_first_read_and_the_message_dbt_would_make(monkeypatch):
+    """dbt's events keep their fields and make their protobuf message when something reads them
+    (pipeline/dbt.py): the message is the one dbt makes at once, and a field set on the event
+    reaches it."""
+    import copy
+
+    from dbt.adapters.events.types import SQLQuery
+    from dbt_common.events import base_types
+
+    _build_event_messages_when_read()
+    conversions = []
+    parse_dict = base_types.ParseDict
+    monkeypatch.setattr(
+        base_types, "ParseDict", lambda fields, message: conversions.append(dict(fields)) or parse_dict(fields, message)
+    )
+    event = SQLQuery(conn_name="master", sql="select 1 as one", node_info={})
+    assert conversions == [] and "pb_msg" not in vars(event)
+    assert event.sql == "select 1 as one" and event.conn_name == "master"
+    assert conversions == [{"conn_name": "master", "sql": "select 1 as one", "node_info": {}}]
+    assert "select 1 as one" in event.message()
+    assert event.pb_msg == parse_dict({"conn_name": "master", "sql": "select 1 as one", "node_info": {}}, type(event.pb_msg)())
+    event.sql = "select 2"
+    assert event.pb_msg.sql == "select 2" and len(conversions) == 1
+    again = copy.copy(event)
+    assert again.sql == "select 2"
+
+
+def test_a_template_text_is_compiled_once_and_rendered_in_each_call_s_own_context(monkeypatch):
+    """dbt renders a node's SQL, and its tests' arguments, from their text at every build: the
+    compiled code is kept per text and per kind of environment (pipeline/dbt.py), each render
+    still in its own context; rendering at parse time compiles anew, as dbt does."""
+    import uuid
+
+    import jinja2
+    from dbt.clients.jinja import get_rendered
+    from dbt_common.exceptions import CompilationError
+
+    _compile_each_template_once()
+    compiled = []
+    compile_source = jinja2.Environment.compile
+    monkeypatch.setattr(
+        jinja2.Environment,
+        "compile",
+        lambda self, source, *a, **k: compiled.append(source) or compile_source(self, source, *a, **k),
+    )
+    text = f"select {{{{ value }}}} as v -- {uuid.uuid4()}"  # a text no earlier test compiled
+    assert get_rendered(text, {"value": 1}).startswith("select 1 as v")
+    assert get_rendered(text, {"value": "x"}).startswith("select x as v")
+    assert compiled == [text]
+    number = f"{{{{ (40 + 2) | as_number }}}}{{# {uuid.uuid4()} #}}"
+    assert get_rendered(number, {}, native=True) == 42 and get_rendered(number, {}) == "42"  # a native and a text environment
+    assert compiled.count(number) == 2
+    captured = f"{{{{ value }}}} -- {uuid.uuid4()}"
+    get_rendered(captured, {"value": 1}, capture_macros=True)
+    get_rendered(captured, {"value": 1}, capture_macros=True)
+    assert compiled.count(captured) == 2
+    with pytest.raises(CompilationError):
+        get_rendered("select {{ value ", {"value": 1})
