@@ -242,3 +242,23 @@ def test_a_template_text_is_compiled_once_and_rendered_in_each_call_s_own_contex
     assert compiled.count(captured) == 2
     with pytest.raises(CompilationError):
         get_rendered("select {{ value ", {"value": 1})
+
+
+def test_dbt_opens_the_build_with_the_deployment_s_memory_limit(tmp_path, monkeypatch):
+    """dbt's DuckDB gets LAICHAU_DUCKDB_MEMORY_LIMIT when it opens the build (the profile's
+    config_options, not a `SET` on every cursor: dbt_project/profiles.yml)."""
+    monkeypatch.setenv("LAICHAU_DUCKDB_MEMORY_LIMIT", "300MB")
+    paths = DataPaths(tmp_path / "data")
+    build = paths.build_dir / "night" / paths.warehouse.name
+    build.parent.mkdir(parents=True)
+    result = run_dbt(paths, build, "show", "--inline", "select current_setting('memory_limit') as memory_limit")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "286.1 MiB" in result.stdout  # 300 MB, as DuckDB shows it
+    # DuckDB gives its freed memory back to the system at every `SET memory_limit`, which
+    # dbt-duckdb would run on each cursor for a `settings` entry
+    import yaml
+
+    from pipeline.paths import DBT_PROJECT_DIR
+
+    output = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))["laichau"]["outputs"]["build"]
+    assert "memory_limit" in output["config_options"] and "memory_limit" not in (output.get("settings") or {})
