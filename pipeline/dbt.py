@@ -132,23 +132,30 @@ def _build_event_messages_when_read() -> None:
     events of every query of every node, dropped by the reading event manager above. That
     conversion was about 6% of a build's CPU (measured 28/11/2026 on the sample). Here an
     event keeps its fields and makes its message the first time something reads it (a logger,
-    a callback, an attribute): the same message, made the same way, errors included."""
+    a callback, an attribute): the same message, made the same way, with dbt's handling of
+    fields it cannot convert. An event nobody reads is never converted, so a malformed one of
+    those is not reported either."""
     from dbt_common.events.base_types import BaseEvent
 
+    if getattr(BaseEvent.__init__, "keeps_fields", False):  # installed already (another copy of this module)
+        return
     make_message = BaseEvent.__init__
 
     def __init__(self, *args, **kwargs) -> None:
         object.__setattr__(self, "_fields", (args, kwargs))
 
+    __init__.keeps_fields = True  # type: ignore[attr-defined]
+
     def message(self):
         state = self.__dict__
-        if "pb_msg" not in state:
-            if "_fields" not in state:  # made without __init__ (copy's new object): nothing to read yet
+        made = state.get("pb_msg")
+        if made is None:
+            fields = state.get("_fields")
+            if fields is None:  # made without __init__ (copy's new object): nothing to read yet
                 raise AttributeError("pb_msg")
-            args, kwargs = state["_fields"]
-            make_message(self, *args, **kwargs)
-            state.pop("_fields", None)
-        return state["pb_msg"]
+            make_message(self, *fields[0], **fields[1])  # two threads reading at once: made twice, the same
+            made = state["pb_msg"]
+        return made
 
     def __getattr__(self, key: str):
         if key == "_fields":
@@ -447,6 +454,8 @@ def _keep_parse(key: tuple[str, str], parsed: object) -> None:
     counting still frees what is frozen, only a cycle among it stays until the process ends."""
     if _MANIFESTS.get(key) is parsed:
         return
+    if key in _MANIFESTS:  # a parse replaced (a plain `dbt parse` again): let its cycles be collected
+        gc.unfreeze()
     _MANIFESTS[key] = parsed
     gc.collect()
     gc.freeze()

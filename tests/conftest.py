@@ -258,8 +258,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # is done is frozen (left out of collections: reference counting still frees it, but a cycle among
 # it stays until the process ends), later collections run less often, and what is left at the end
 # is frozen too, so the exit does not walk it. Nothing a test checks depends on when cyclic
-# garbage is freed (files, databases and locks are closed explicitly); the pipeline's processes
-# keep Python's defaults.
+# garbage is freed (files, databases and locks are closed explicitly). The pipeline's processes
+# keep Python's thresholds; they freeze what they hold when they keep a dbt parse (pipeline/dbt.py).
 GC_THRESHOLDS = (10_000, 10, 10)
 
 
