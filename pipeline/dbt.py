@@ -448,10 +448,11 @@ def run_dbt(
 
 def _keep_parse(key: tuple[str, str], parsed: object) -> None:
     """Keep a parse for the process's later dbt calls, and leave what the process holds by then
-    out of Python's cyclic garbage collector: the parse (some 30,000 objects the collector tracks,
-    holding many more) lives as long as the process, and each full collection walked it again, about 7% of a build's CPU on
-    the sample (measured 28/11/2026). The garbage made so far is collected first; reference
-    counting still frees what is frozen, only a cycle among it stays until the process ends."""
+    out of Python's cyclic garbage collector: the parse (some 30,000 objects the collector
+    tracks, holding many more) lives as long as the process, and each full collection walked it
+    again, about 7% of a build's CPU on the sample (measured 28/11/2026). The garbage made so far
+    is collected first; reference counting still frees what is frozen, only a cycle among it
+    stays until the process ends."""
     if _MANIFESTS.get(key) is parsed:
         return
     if key in _MANIFESTS:  # a parse replaced (a plain `dbt parse` again): let its cycles be collected

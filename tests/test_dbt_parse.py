@@ -11,6 +11,7 @@ import weakref
 
 import duckdb
 import pytest
+import yaml
 
 from pipeline.dbt import (
     _MANIFESTS,
@@ -18,10 +19,11 @@ from pipeline.dbt import (
     _compile_each_template_once,
     _name_behaviour_flags_from_the_caller,
     dbt_build,
+    project_digest,
     run_dbt,
 )
 from pipeline.errors import DataCheckFailed
-from pipeline.paths import DataPaths
+from pipeline.paths import DBT_PROJECT_DIR, DataPaths
 
 FULL_PARSE = re.compile(r"Unable to do partial parsing|Starting full parse")
 PARTIAL_PARSE = "Partial parsing enabled"
@@ -46,14 +48,14 @@ def paths(tmp_path, monkeypatch) -> DataPaths:
 
 
 def test_the_saved_parse_holds_across_builds_and_requests(paths):
-    replaced = [weakref.ref(parsed) for parsed in _MANIFESTS.values()]  # the session's (tests/conftest.py)
     code, out, first = parse(paths, "build-night1", None)
     assert code == 0, out[-3000:]
-    # the parse the process keeps is left out of the garbage collector's walks, and one it
-    # replaced is not (pipeline/dbt.py)
-    tracked = {id(o) for o in gc.get_objects()}
-    assert _MANIFESTS and not any(id(parsed) in tracked for parsed in _MANIFESTS.values())
-    assert replaced and all(ref() is None for ref in replaced)
+    # the parse the process keeps is left out of the garbage collector's walks (pipeline/dbt.py)
+    key = (project_digest(), paths.warehouse.name)
+    kept = _MANIFESTS[key]
+    assert id(kept) not in {id(o) for o in gc.get_objects()}
+    first_kept = weakref.ref(kept)
+    del kept
     assert FULL_PARSE.search(first)  # a new data folder parses the project once
     # the parse a process keeps is compiled into in place, which dbt cannot do twice for a model
     # reading an ephemeral model (pipeline/dbt.py): the project has none
@@ -63,6 +65,9 @@ def test_the_saved_parse_holds_across_builds_and_requests(paths):
     code, out, second = parse(paths, "build-night2", ytd)  # another folder, another cut-off
     assert code == 0, out[-3000:]
     assert PARTIAL_PARSE in second and not FULL_PARSE.search(second)
+    # the second parse replaced the first, which is collected (not left frozen), and is kept frozen
+    assert first_kept() is None and _MANIFESTS[key] is not None
+    assert id(_MANIFESTS[key]) not in {id(o) for o in gc.get_objects()}
 
 
 def test_the_report_requests_var_of_earlier_versions_stops_the_build_saying_where_requests_go(paths):
@@ -262,9 +267,5 @@ def test_dbt_opens_the_build_with_the_deployment_s_memory_limit(tmp_path, monkey
     assert "286.1 MiB" in result.stdout  # 300 MB, as DuckDB shows it
     # DuckDB gives its freed memory back to the system at every `SET memory_limit`, which
     # dbt-duckdb would run on each cursor for a `settings` entry
-    import yaml
-
-    from pipeline.paths import DBT_PROJECT_DIR
-
     output = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))["laichau"]["outputs"]["build"]
     assert "memory_limit" in output["config_options"] and "memory_limit" not in (output.get("settings") or {})
